@@ -1,0 +1,1 @@
+"""tap-wolkvox: a Singer tap for Wolkvox contact-center reports."""

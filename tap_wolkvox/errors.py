@@ -1,0 +1,142 @@
+"""The Wolkvox error taxonomy: every answer the API gives, and what the tap does about it.
+
+Wolkvox uses real HTTP statuses, answers every limit with 403, and says which limit
+in the envelope's `msg` (see the "API Response Codes" page). `TAXONOMY` below is the
+one place that maps an answer to an action; `client.WolkvoxStream.validate_response`
+applies it. Messages name the call (campaign and window, read from the URL, which
+never holds the token) and say what to do; response text is capped.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+MAX_BODY_IN_MESSAGE = 300
+
+
+class Action(enum.Enum):
+    """What the tap does with an answer."""
+
+    NO_ROWS = "no rows"
+    FATAL = "stop the run"
+    CONFIRM = "retry once to confirm, then stop"
+    WAIT = "retry with a long, growing wait, then stop"
+    RETRY = "retry with backoff and jitter, then stop"
+
+
+class WolkvoxAPIError(FatalAPIError):
+    """A fatal answer: the run stops; STATE already written keeps all emitted rows."""
+
+
+class QuotaExhaustedError(WolkvoxAPIError):
+    """The operation's daily call quota is used up."""
+
+
+class TruncatedSecondError(WolkvoxAPIError):
+    """One second holds more rows than one call can return."""
+
+
+class WolkvoxRetriableError(RetriableAPIError):
+    """Base of the answers worth asking again; `action` says how."""
+
+    action = Action.RETRY
+
+
+class TransientError(WolkvoxRetriableError):
+    """5xx, HTML instead of JSON, invalid or cut JSON, reset, refused, timeout."""
+
+
+class BusyError(WolkvoxRetriableError):
+    """Too many calls in flight for the token, or maintenance."""
+
+    action = Action.WAIT
+
+
+class TokenRejectedError(WolkvoxRetriableError):
+    """PLEASE VALIDATE TOKEN: asked once more to rule out a glitch, then fatal."""
+
+    action = Action.CONFIRM
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the taxonomy: HTTP status and `msg` fragment (None: any) to action."""
+
+    status: int
+    msg_contains: str | None
+    action: Action
+    advice: str
+    fatal_class: type[WolkvoxAPIError] = WolkvoxAPIError
+
+
+TOKEN_HELP = "create one in wolkvox Manager → Configuration → Integrations → Tokens"
+
+# First match wins. 5xx is RETRY and any other status FATAL (see `find_rule`).
+TAXONOMY: tuple[Rule, ...] = (
+    Rule(404, "VALIDATE DATES ENTERED", Action.NO_ROWS, "no rows in this window"),
+    Rule(404, None, Action.FATAL, "this server does not serve that report; check `server` / `api_url`"),
+    Rule(401, None, Action.FATAL, "token missing: set the `token` setting (the wolkvox-token header)"),
+    Rule(403, "PLEASE VALIDATE TOKEN", Action.CONFIRM, f"invalid or expired token; {TOKEN_HELP}"),
+    Rule(
+        403,
+        "TOKEN LIMIT EXCEEDED",
+        Action.FATAL,
+        "daily call quota used up (licences × 1000 calls per day); resume tomorrow",
+        QuotaExhaustedError,
+    ),
+    Rule(
+        403,
+        "SIMULTANEOUS REQUESTS",
+        Action.WAIT,
+        "too many calls in flight for this token; another process is using it",
+    ),
+    Rule(403, None, Action.WAIT, "consumption disabled by the server (maintenance)"),
+    Rule(400, None, Action.FATAL, "the API refused the request's parameters"),
+)
+
+
+def find_rule(status: int, msg: str) -> Rule:
+    """The taxonomy row for an HTTP status (or envelope `code`) and `msg`."""
+    upper = msg.upper()
+    for rule in TAXONOMY:
+        if rule.status == status and (rule.msg_contains is None or rule.msg_contains in upper):
+            return rule
+    if status >= 500:  # noqa: PLR2004
+        return Rule(status, None, Action.RETRY, "server error")
+    return Rule(status, None, Action.FATAL, "unexpected answer")
+
+
+def describe_call(url: str | None) -> str:
+    """`campaign 12, window 20260101000000..20260131235959` from a request URL."""
+    if not url:
+        return "call"
+    query = parse_qs(urlsplit(url).query)
+    api = query.get("api", ["?"])[0]
+    parts = [api]
+    if "campaign_id" in query:
+        parts.append(f"campaign {query['campaign_id'][0]}")
+    if "date_ini" in query:
+        parts.append(f"window {query['date_ini'][0]}..{query.get('date_end', ['?'])[0]}")
+    return ", ".join(parts)
+
+
+def cap(text: str, limit: int = MAX_BODY_IN_MESSAGE) -> str:
+    """Shorten response text for a message; a body can be hundreds of megabytes."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} chars)"
+
+
+def error_for(rule: Rule, *, call: str, status: int, detail: str) -> Exception:
+    """The exception that carries out `rule` for one call."""
+    message = f"{call}: {rule.advice} (HTTP {status}: {cap(detail)})"
+    if rule.action is Action.FATAL:
+        return rule.fatal_class(message)
+    if rule.action is Action.CONFIRM:
+        return TokenRejectedError(message)
+    if rule.action is Action.WAIT:
+        return BusyError(message)
+    return TransientError(message)

@@ -1,0 +1,52 @@
+"""`wolkvox-emulator --port 8080`: serve the emulator on 127.0.0.1 until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import signal
+import sys
+import threading
+
+from wolkvox_emulator.server import Emulator, Fault
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line and serve."""
+    parser = argparse.ArgumentParser(prog="wolkvox-emulator", description=__doc__)
+    parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic data")
+    parser.add_argument("--token", action="append", help="accepted token (repeatable); default demo-token")
+    parser.add_argument("--now", help="fixed local clock, e.g. 2026-03-01T00:00:00; default: real time")
+    parser.add_argument("--timezone", default="America/Bogota", help="the operation's time zone")
+    parser.add_argument("--licences", type=int, default=1, help="daily quota is licences × 1000 calls")
+    parser.add_argument("--faults", help='JSON list of faults, e.g. [{"on_call": 2, "kind": "reset"}]')
+    parser.add_argument("--url-file", help="write the base URL to this file once serving")
+    args = parser.parse_args(argv)
+
+    emulator = Emulator(
+        seed=args.seed,
+        tokens=tuple(args.token or ["demo-token"]),
+        timezone=args.timezone,
+        now=dt.datetime.fromisoformat(args.now) if args.now else None,
+        licences=args.licences,
+        faults=[Fault(**fault) for fault in json.loads(args.faults)] if args.faults else [],
+    )
+    url = emulator.start(args.port)
+    if args.url_file:
+        with open(args.url_file, "w", encoding="utf-8") as handle:
+            handle.write(url)
+    print(f"wolkvox-emulator serving {url} (campaigns {[c.campaign_id for c in emulator.campaigns]})", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    emulator.stop()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""A local Wolkvox API v2, for tests and for trying pipelines without spending quota.
+
+It answers as `shared/wolkvox-api.md` documents the real API:
+
+- `wolkvox-token` header: missing → 401 PLEASE ENTER THE WOLKVOX-TOKEN; unknown → 403
+  PLEASE VALIDATE TOKEN.
+- daily quota per operation (licences × 1000): past it → 403 TOKEN LIMIT EXCEEDED.
+- at most 2 calls in flight per token: a third → 403 EXCEEDS THE LIMIT OF SIMULTANEOUS
+  REQUESTS PER TOKEN (2).
+- unknown `api` or missing parameter → 400; a window over 31 days → 400.
+- a window with no rows → 404 "Validate dates entered".
+- more than 60,000 rows → the first 60,000, silently.
+- `code` as the integer 200 or the string "200".
+
+Faults can be injected on chosen calls (`Fault`), and the clock set and advanced, so
+that tests can play any day of an operation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+from wolkvox_emulator.data import Campaign, default_campaigns, rows_between
+
+API_DATE_FORMAT = "%Y%m%d%H%M%S"
+MAX_ROWS = 60_000
+MAX_DAYS = 31
+MAX_IN_FLIGHT = 2
+
+
+@dataclass
+class Fault:
+    """Something going wrong on API call number `on_call` (1-based, counting every API call).
+
+    kind: `status` (answer `status` with `msg`), `reset` (drop the connection), `slow`
+    (wait `seconds`, then answer), `bad_json` (a 200 cut mid-body), `html` (a proxy's
+    HTML page with `status`).
+    """
+
+    on_call: int
+    kind: str
+    status: int = 500
+    msg: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Call:
+    """One API call as the emulator saw it."""
+
+    number: int
+    api: str
+    params: dict
+    status: int = 0
+    rows: int = 0
+
+
+@dataclass
+class Emulator:
+    """The emulated operation: its campaigns, clock, tokens, quota and faults."""
+
+    seed: int = 7
+    campaigns: list[Campaign] = field(default_factory=default_campaigns)
+    tokens: tuple[str, ...] = ("demo-token",)
+    timezone: str = "America/Bogota"
+    now: dt.datetime | None = None
+    """Naive local time; rows after it do not exist yet. None: the real clock."""
+    licences: int = 1
+    max_rows: int = MAX_ROWS
+    code_style: str = "alternate"
+    """`int`, `str`, or `alternate` between them call by call."""
+    faults: list[Fault] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _in_flight: dict[str, int] = field(default_factory=dict, repr=False)
+    _used_today: dict[dt.date, int] = field(default_factory=dict, repr=False)
+    _server: ThreadingHTTPServer | None = field(default=None, repr=False)
+
+    # -- running ----------------------------------------------------------------------
+
+    def start(self, port: int = 0) -> str:
+        """Serve on 127.0.0.1 in a background thread; returns the base URL."""
+        emulator = self
+
+        class Handler(WolkvoxHandler):
+            pass
+
+        Handler.emulator = emulator
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self.url
+
+    @property
+    def url(self) -> str:
+        """Base URL, for the tap's `api_url`."""
+        assert self._server is not None  # noqa: S101
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    # -- clock and data ---------------------------------------------------------------
+
+    def local_now(self) -> dt.datetime:
+        """The operation's current naive local time."""
+        if self.now is not None:
+            return self.now
+        return dt.datetime.now(ZoneInfo(self.timezone)).replace(tzinfo=None, microsecond=0)
+
+    def advance(self, delta: dt.timedelta) -> None:
+        """Move the clock on: rows up to the new `now` appear; a new day resets the quota."""
+        self.now = self.local_now() + delta
+
+    def campaign(self, campaign_id: str) -> Campaign | None:
+        """The campaign with that id, if the operation has it."""
+        return next((c for c in self.campaigns if c.campaign_id == campaign_id), None)
+
+    def rows(self, campaign_id: str, start: dt.datetime, end: dt.datetime) -> list[dict]:
+        """Every row the API holds for a campaign in `start..end` (uncut), in the API's order."""
+        campaign = self.campaign(campaign_id)
+        end = min(end, self.local_now())
+        if campaign is None or start > end:
+            return []
+        rows = rows_between(self.seed, campaign, start, end)
+        rows.sort(key=lambda row: (row["telephone"], row["conn_id"]))  # not by date, on purpose
+        return rows
+
+    @property
+    def daily_quota(self) -> int:
+        """Calls per day for the whole operation: licences × 1000."""
+        return self.licences * 1000
+
+    def calls_to(self, api: str) -> list[Call]:
+        """The calls made to one `api`."""
+        return [call for call in self.calls if call.api == api]
+
+    # -- answering (called by the handler) --------------------------------------------
+
+    def answer(
+        self, path: str, query: dict[str, str], token: str | None, *, too_many_in_flight: bool = False
+    ) -> tuple[int, object]:
+        """Status and body (envelope dict or a Fault) for one request."""
+        with self._lock:
+            call = Call(len(self.calls) + 1, query.get("api", ""), dict(query))
+            self.calls.append(call)
+        if too_many_in_flight:
+            status, body = envelope(403, "FORBIDDEN", "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)")
+        else:
+            status, body = self._answer(call, path, query, token)
+        call.status = status
+        return status, body
+
+    def _answer(self, call: Call, path: str, query: dict[str, str], token: str | None) -> tuple[int, object]:  # noqa: PLR0911
+        if not token:
+            return envelope(401, "UNAUTHORIZED", "PLEASE ENTER THE WOLKVOX-TOKEN")
+        if token not in self.tokens:
+            return envelope(403, "FORBIDDEN", "PLEASE VALIDATE TOKEN")
+        today = self.local_now().date()
+        with self._lock:
+            if self._used_today.get(today, 0) >= self.daily_quota:
+                return envelope(403, "FORBIDDEN", "TOKEN LIMIT EXCEEDED")
+            self._used_today[today] = self._used_today.get(today, 0) + 1
+        fault = next((f for f in self.faults if f.on_call == call.number), None)
+        if fault is not None and fault.kind != "slow":
+            return fault.status, fault
+        if fault is not None:
+            time.sleep(fault.seconds)
+        if path.endswith("/information.php"):
+            return self._information(call, query)
+        if path.endswith("/reports_manager.php"):
+            return self._report(call, query)
+        return envelope(404, "NOT FOUND", "Validate dates entered")
+
+    def _information(self, call: Call, query: dict[str, str]) -> tuple[int, object]:
+        if query.get("api") == "campaigns":
+            data = [c.info() for c in self.campaigns]
+            call.rows = len(data)
+            return envelope(200, None, f"{len(data)} records were found", data, code="200")
+        if query.get("api") == "token_info":
+            used = self._used_today.get(self.local_now().date(), 0)
+            data = [{"token_limit": str(self.daily_quota), "token_use_today": str(used), "all_token_today": str(used)}]
+            return envelope(200, None, "1 records were found", data, code="200")
+        return envelope(400, "BAD REQUEST", "THE API YOU WANT TO CONSULT DOES NOT EXIST")
+
+    def _report(self, call: Call, query: dict[str, str]) -> tuple[int, object]:
+        if query.get("api") != "campaign_3":
+            return envelope(400, "BAD REQUEST", "THE API YOU WANT TO CONSULT DOES NOT EXIST")
+        if not all(query.get(name) for name in ("campaign_id", "date_ini", "date_end")):
+            return envelope(400, "BAD REQUEST", "SOME PARAMETERS ARE REQUIRED")
+        try:
+            start = dt.datetime.strptime(query["date_ini"], API_DATE_FORMAT)
+            end = dt.datetime.strptime(query["date_end"], API_DATE_FORMAT)
+        except ValueError:
+            return envelope(404, "NOT FOUND", "Validate dates entered")
+        if end < start:
+            return envelope(404, "NOT FOUND", "Validate dates entered")
+        if end - start > dt.timedelta(days=MAX_DAYS):
+            return envelope(400, "BAD REQUEST", "THE MAXIMUM RANGE OF DATES IS 31 DAYS")
+        rows = self.rows(query["campaign_id"], start, end)[: self.max_rows]  # cut silently
+        call.rows = len(rows)
+        if not rows:
+            return envelope(404, "NOT FOUND", "Validate dates entered")
+        code: int | str = 200
+        if self.code_style == "str" or (self.code_style == "alternate" and call.number % 2 == 0):
+            code = "200"
+        return envelope(200, None, f"{len(rows)} records were found", rows, code=code)
+
+    def enter(self, token: str) -> bool:
+        """Count a call in flight; False when the token already has `MAX_IN_FLIGHT`."""
+        with self._lock:
+            if self._in_flight.get(token, 0) >= MAX_IN_FLIGHT:
+                return False
+            self._in_flight[token] = self._in_flight.get(token, 0) + 1
+            return True
+
+    def leave(self, token: str) -> None:
+        """A call in flight has been answered."""
+        with self._lock:
+            self._in_flight[token] -= 1
+
+
+def envelope(
+    status: int, error: str | None, msg: str, data: list | None = None, *, code: int | str | None = None
+) -> tuple[int, dict]:
+    """The Wolkvox envelope: `code`, `error`, `msg`, `data`."""
+    body: dict = {"code": status if code is None else code, "error": error, "msg": msg}
+    if data is not None:
+        body["data"] = data
+    return status, body
+
+
+class WolkvoxHandler(BaseHTTPRequestHandler):
+    """HTTP front of an `Emulator`."""
+
+    emulator: Emulator
+    protocol_version = "HTTP/1.1"
+    server_version = "wolkvox-emulator"
+
+    def do_GET(self) -> None:  # noqa: N802
+        """Answer one API call."""
+        parts = urlsplit(self.path)
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        token = self.headers.get("wolkvox-token")
+        counted = bool(token) and token in self.emulator.tokens and self.emulator.enter(token)
+        too_many = bool(token) and token in self.emulator.tokens and not counted
+        try:
+            status, body = self.emulator.answer(parts.path, query, token, too_many_in_flight=too_many)
+            if isinstance(body, Fault):
+                self._send_fault(body)
+            else:
+                self._send(status, body)
+        finally:
+            if counted:
+                self.emulator.leave(token)
+
+    def _send(self, status: int, body: object, content_type: str = "application/json; charset=utf-8") -> None:
+        payload = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _send_fault(self, fault: Fault) -> None:
+        if fault.kind == "reset":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+        elif fault.kind == "bad_json":
+            self._send(200, b'{"code": 200, "error": null, "msg": "2 records were found", "data": [{"campaign_id": "1')
+        elif fault.kind == "html":
+            self._send(fault.status, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
+        else:
+            self._send(*envelope(fault.status, "ERROR", fault.msg))
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Quiet: tests read `Emulator.calls` instead."""
