@@ -73,7 +73,7 @@ class WolkvoxReportStream(RESTStream):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         # Own copy: `add_new_properties` grows it, and the declared one is shared.
-        self.schema = copy.deepcopy(type(self).schema)  # type: ignore[misc]
+        self.schema = copy.deepcopy(type(self).schema)  # type: ignore[misc,arg-type]
         self._last_call_ended = 0.0
         self.calls_made = 0
 
@@ -137,7 +137,10 @@ class WolkvoxReportStream(RESTStream):
                 raise WolkvoxAPIError(f"{exc} — still failing after retries") from exc
             except NETWORK_ERRORS as exc:
                 call = f"{self.api}, campaign {(context or {}).get('campaign_id')}, window {window}"
-                msg = f"{call}: network error after retries ({type(exc).__name__}); check connectivity and that this machine's IP is allowed"
+                msg = (
+                    f"{call}: network error after retries ({type(exc).__name__}); check connectivity "
+                    "and that the operation allows this machine's IP"
+                )
                 raise WolkvoxAPIError(msg) from exc
             if len(rows) >= self.max_rows_per_call:
                 if window.seconds == 1:
@@ -175,7 +178,7 @@ class WolkvoxReportStream(RESTStream):
 
     def validate_response(self, response: requests.Response) -> None:
         """Apply `errors.TAXONOMY` to a non-200 answer (200s are checked in `parse_response`)."""
-        if response.status_code == 200:  # noqa: PLR2004
+        if response.status_code == 200:
             return
         msg = _envelope_msg(response.content)
         rule = errors.find_rule(response.status_code, msg or response.text)
@@ -190,7 +193,7 @@ class WolkvoxReportStream(RESTStream):
 
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """The rows of a 200 envelope; [] for "no rows"; raises for anything else."""
-        if response.status_code != 200:  # noqa: PLR2004  (only "no rows" 404s get here)
+        if response.status_code != 200:
             return []
         call = errors.describe_call(response.url)
         try:

@@ -73,7 +73,7 @@ class Rule:
     fatal_class: type[WolkvoxAPIError] = WolkvoxAPIError
 
 
-TOKEN_HELP = "create one in wolkvox Manager → Configuration → Integrations → Tokens"
+TOKEN_HELP = "create one in wolkvox Manager → Configuration → Integrations → Tokens"  # noqa: S105
 
 # First match wins. 5xx is RETRY and any other status FATAL (see `find_rule`).
 TAXONOMY: tuple[Rule, ...] = (
@@ -105,7 +105,7 @@ def find_rule(status: int, msg: str) -> Rule:
     for rule in TAXONOMY:
         if rule.status == status and (rule.msg_contains is None or rule.msg_contains in upper):
             return rule
-    if status >= 500:  # noqa: PLR2004
+    if status >= 500:
         return Rule(status, None, Action.RETRY, "server error")
     return Rule(status, None, Action.FATAL, "unexpected answer")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -142,7 +143,7 @@ class Settings:
     min_call_interval_seconds: float
 
 
-def parse_settings(config: dict) -> Settings:  # noqa: C901, PLR0912
+def parse_settings(config: dict) -> Settings:  # noqa: PLR0912
     """Check `config` beyond its JSON schema; raise one error naming every problem."""
     errors: list[str] = []
 
@@ -176,8 +177,7 @@ def parse_settings(config: dict) -> Settings:  # noqa: C901, PLR0912
         tz = ZoneInfo(str(config.get("timezone") or "America/Bogota"))
     except (ZoneInfoNotFoundError, ValueError):
         errors.append(
-            f"`timezone` {config.get('timezone')!r} is not an IANA zone name; "
-            "use e.g. `America/Bogota`."
+            f"`timezone` {config.get('timezone')!r} is not an IANA zone name; use e.g. `America/Bogota`."
         )
 
     start_date = _check_datetime(config, "start_date", tz, errors)
@@ -186,7 +186,7 @@ def parse_settings(config: dict) -> Settings:  # noqa: C901, PLR0912
         errors.append("`start_date` is after `end_date`: swap them or move one.")
 
     window_days = config.get("window_days", MAX_WINDOW_DAYS)
-    if not isinstance(window_days, int) or not 1 <= window_days <= MAX_WINDOW_DAYS:
+    if not _non_negative(window_days, integer=True) or not 1 <= window_days <= MAX_WINDOW_DAYS:
         errors.append(f"`window_days` must be a whole number from 1 to {MAX_WINDOW_DAYS}.")
 
     for name in ("lookback_minutes", "max_retries", "busy_retries"):
@@ -202,19 +202,19 @@ def parse_settings(config: dict) -> Settings:  # noqa: C901, PLR0912
 
     if errors:
         raise ConfigValidationError("Invalid tap-wolkvox settings", errors=errors)
-    assert start_date is not None  # noqa: S101  (errors would have been raised)
+    assert start_date is not None
     return Settings(
         base_url=base_url,
         campaign_ids=campaign_ids,
         start_date=start_date,
         end_date=end_date,
         tz=tz,
-        window_days=window_days,
-        lookback=dt.timedelta(minutes=config.get("lookback_minutes", 15)),
+        window_days=int(window_days),
+        lookback=dt.timedelta(minutes=int(config.get("lookback_minutes", 15))),
         request_timeout=float(config.get("request_timeout", 90)),
-        max_retries=config.get("max_retries", 5),
+        max_retries=int(config.get("max_retries", 5)),
         retry_wait_seconds=float(config.get("retry_wait_seconds", 2)),
-        busy_retries=config.get("busy_retries", 6),
+        busy_retries=int(config.get("busy_retries", 6)),
         busy_wait_seconds=float(config.get("busy_wait_seconds", 30)),
         min_call_interval_seconds=float(config.get("min_call_interval_seconds", 0)),
     )
@@ -229,9 +229,7 @@ def _check_api_url(api_url: str, errors: list[str]) -> str:
     return str(api_url).rstrip("/")
 
 
-def _check_datetime(
-    config: dict, name: str, tz: ZoneInfo, errors: list[str]
-) -> dt.datetime | None:
+def _check_datetime(config: dict, name: str, tz: ZoneInfo, errors: list[str]) -> dt.datetime | None:
     value = config.get(name)
     if not value:
         errors.append(f"`{name}` is required, e.g. `2026-01-01`.")
@@ -244,7 +242,7 @@ def _check_datetime(
 
 
 def _non_negative(value: object, *, integer: bool) -> bool:
-    if isinstance(value, bool):
+    # Config files are read with Decimal for non-integers, so accept any real number.
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return False
-    kinds = (int,) if integer else (int, float)
-    return isinstance(value, kinds) and value >= 0
+    return value >= 0 and (not integer or value == int(value))

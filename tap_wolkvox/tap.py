@@ -27,7 +27,7 @@ class TapWolkvox(Tap):
         if validate_config:
             # Semantic checks and the input state, before any call is made.
             parse_settings(dict(self.config))
-            check_state(self.state)
+            check_state(dict(self.state))
 
     def discover_streams(self) -> list[Campaign3Stream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
@@ -51,7 +51,9 @@ def check_state(state: dict) -> None:
             context = partition.get("context") if isinstance(partition, dict) else None
             campaign = (context or {}).get("campaign_id") if isinstance(context, dict) else None
             if not isinstance(campaign, str) or not campaign.isdigit():
-                problems.append(f"bookmarks.{stream_name}: partition {str(partition)[:80]} has no digit campaign_id")
+                problems.append(
+                    f"bookmarks.{stream_name}: partition {str(partition)[:80]} has no digit campaign_id"
+                )
                 continue
             value = partition.get("replication_key_value")
             if value is not None:

@@ -64,7 +64,7 @@ def plan_windows(
 
 def split_window(window: Window) -> tuple[Window, Window]:
     """Halve a window at a whole second; both halves are non-empty and tile it."""
-    if window.seconds < 2:  # noqa: PLR2004
+    if window.seconds < 2:
         msg = f"window {window} is one second and cannot be split"
         raise ValueError(msg)
     first_end = window.start + ONE_SECOND * (window.seconds // 2 - 1)
@@ -101,7 +101,7 @@ def parse_row_date(value: object, tz: ZoneInfo) -> dt.datetime | None:
     Returns None for anything else (empty, malformed, wrong type): the caller
     decides what to do with such a row.
     """
-    if not isinstance(value, str) or len(value) != 19:  # noqa: PLR2004
+    if not isinstance(value, str) or len(value) != 19:
         return None
     try:
         naive = dt.datetime.strptime(value, ROW_DATE_FORMAT)
@@ -128,7 +128,7 @@ def incremental_start(
     start_date: dt.datetime,
     lookback: dt.timedelta,
 ) -> dt.datetime:
-    """Where a run starts: `start_date`, or the bookmark minus the lookback, never earlier than `start_date`."""
+    """Where a run starts: `start_date`, or the bookmark minus the lookback, never before `start_date`."""
     if bookmark is None:
         return start_date
     return max(bookmark - lookback, start_date)

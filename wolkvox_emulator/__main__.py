@@ -37,7 +37,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.url_file:
         with open(args.url_file, "w", encoding="utf-8") as handle:
             handle.write(url)
-    print(f"wolkvox-emulator serving {url} (campaigns {[c.campaign_id for c in emulator.campaigns]})", flush=True)
+    print(
+        f"wolkvox-emulator serving {url} (campaigns {[c.campaign_id for c in emulator.campaigns]})",
+        flush=True,
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -13,8 +13,32 @@ import random
 from dataclasses import dataclass, field
 
 HOUR = dt.timedelta(hours=1)
-FIRST_NAMES = ["Ana", "José", "María", "Andrés", "Sofía", "Iván", "Lucía", "Nicolás", "Mónica", "Julián", "Inés", "Óscar"]
-LAST_NAMES = ["Muñoz", "Gómez", "Peña", "Rodríguez", "Ibáñez", "Martínez", "Núñez", "Álvarez", "Pérez", "Castaño"]
+FIRST_NAMES = [
+    "Ana",
+    "José",
+    "María",
+    "Andrés",
+    "Sofía",
+    "Iván",
+    "Lucía",
+    "Nicolás",
+    "Mónica",
+    "Julián",
+    "Inés",
+    "Óscar",
+]
+LAST_NAMES = [
+    "Muñoz",
+    "Gómez",
+    "Peña",
+    "Rodríguez",
+    "Ibáñez",
+    "Martínez",
+    "Núñez",
+    "Álvarez",
+    "Pérez",
+    "Castaño",
+]
 CITIES = ["Bogotá", "Medellín", "Cali", "Cúcuta", "Popayán", "Ibagué", "Montería", "Santa Marta"]
 RESULTS = ["ANSWER", "NO-ANSWER", "BUSY", "ANSWER-MACHINE", "CONGESTION", "FAILED", "ABANDON"]
 ID_TYPES = ["CC", "CE", "NIT", "PA", "TI"]
@@ -69,14 +93,15 @@ def rows_for_hour(seed: int, campaign: Campaign, hour: dt.datetime) -> list[tupl
     rng = random.Random(f"{seed}:{campaign.campaign_id}:{hour:%Y%m%d%H}")
     rate = campaign.rows_per_hour
     count = rng.randint(rate // 2, rate * 3 // 2) if rate > 1 else rate
+    count = max(count, 3) if rate >= 3 else count
     offsets = sorted(rng.randrange(3600) for _ in range(count))
-    # Two rows on the same second, and rows on the day's first and last second.
-    if count >= 2:  # noqa: PLR2004
-        offsets[1] = offsets[0]
+    # Rows on the day's first and last second, and two rows sharing a second.
     if hour.hour == 0 and count:
         offsets[0] = 0
-    if hour.hour == 23 and count:  # noqa: PLR2004
+    if hour.hour == 23 and count:
         offsets[-1] = 3599
+    if count >= 3:
+        offsets[1] = offsets[0]
     rows = []
     for index, offset in enumerate(offsets):
         when = hour + dt.timedelta(seconds=offset)
@@ -105,7 +130,7 @@ def rows_between(seed: int, campaign: Campaign, start: dt.datetime, end: dt.date
 
     A row whose `date` was sent malformed is still filtered on when it happened.
     """
-    rows = []
+    rows: list[dict] = []
     hour = start.replace(minute=0, second=0, microsecond=0)
     while hour <= end:
         rows.extend(row for when, row in rows_for_hour(seed, campaign, hour) if start <= when <= end)
@@ -114,12 +139,12 @@ def rows_between(seed: int, campaign: Campaign, start: dt.datetime, end: dt.date
 
 
 def _opt_value(rng: random.Random, n: int) -> str:
-    if rng.random() < 0.3:  # noqa: PLR2004
+    if rng.random() < 0.3:
         return ""
     if n == 1:
         return rng.choice(CITIES)
-    if n == 2:  # noqa: PLR2004
+    if n == 2:
         return f"{rng.choice(FIRST_NAMES).lower()}@correo.com.co"
-    if n == 3:  # noqa: PLR2004
+    if n == 3:
         return str(rng.randrange(100_000, 9_999_999))
     return f"dato {n} · {rng.choice(['sí', 'no', 'quizá', 'después'])}"

@@ -102,9 +102,8 @@ class Emulator:
     @property
     def url(self) -> str:
         """Base URL, for the tap's `api_url`."""
-        assert self._server is not None  # noqa: S101
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def stop(self) -> None:
         """Stop serving."""
@@ -156,14 +155,18 @@ class Emulator:
         with self._lock:
             call = Call(len(self.calls) + 1, query.get("api", ""), dict(query))
             self.calls.append(call)
+        status: int
+        body: object
         if too_many_in_flight:
-            status, body = envelope(403, "FORBIDDEN", "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)")
+            status, body = envelope(
+                403, "FORBIDDEN", "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)"
+            )
         else:
             status, body = self._answer(call, path, query, token)
         call.status = status
         return status, body
 
-    def _answer(self, call: Call, path: str, query: dict[str, str], token: str | None) -> tuple[int, object]:  # noqa: PLR0911
+    def _answer(self, call: Call, path: str, query: dict[str, str], token: str | None) -> tuple[int, object]:
         if not token:
             return envelope(401, "UNAUTHORIZED", "PLEASE ENTER THE WOLKVOX-TOKEN")
         if token not in self.tokens:
@@ -191,7 +194,13 @@ class Emulator:
             return envelope(200, None, f"{len(data)} records were found", data, code="200")
         if query.get("api") == "token_info":
             used = self._used_today.get(self.local_now().date(), 0)
-            data = [{"token_limit": str(self.daily_quota), "token_use_today": str(used), "all_token_today": str(used)}]
+            data = [
+                {
+                    "token_limit": str(self.daily_quota),
+                    "token_use_today": str(used),
+                    "all_token_today": str(used),
+                }
+            ]
             return envelope(200, None, "1 records were found", data, code="200")
         return envelope(400, "BAD REQUEST", "THE API YOU WANT TO CONSULT DOES NOT EXIST")
 
@@ -249,13 +258,14 @@ class WolkvoxHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "wolkvox-emulator"
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         """Answer one API call."""
         parts = urlsplit(self.path)
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        token = self.headers.get("wolkvox-token")
-        counted = bool(token) and token in self.emulator.tokens and self.emulator.enter(token)
-        too_many = bool(token) and token in self.emulator.tokens and not counted
+        token = self.headers.get("wolkvox-token") or ""
+        known = token in self.emulator.tokens
+        counted = known and self.emulator.enter(token)
+        too_many = known and not counted
         try:
             status, body = self.emulator.answer(parts.path, query, token, too_many_in_flight=too_many)
             if isinstance(body, Fault):
@@ -279,11 +289,14 @@ class WolkvoxHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
         elif fault.kind == "bad_json":
-            self._send(200, b'{"code": 200, "error": null, "msg": "2 records were found", "data": [{"campaign_id": "1')
+            self._send(
+                200,
+                b'{"code": 200, "error": null, "msg": "2 records were found", "data": [{"campaign_id": "1',
+            )
         elif fault.kind == "html":
             self._send(fault.status, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
         else:
             self._send(*envelope(fault.status, "ERROR", fault.msg))
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet: tests read `Emulator.calls` instead."""

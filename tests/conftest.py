@@ -1,0 +1,98 @@
+"""Shared fixtures: a local emulator per test, and a tap run captured in-process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import typing as t
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+
+import pytest
+
+from tap_wolkvox.tap import TapWolkvox
+from wolkvox_emulator import Emulator
+
+EMULATOR_NOW = dt.datetime(2026, 3, 1, 12, 0, 0)  # naive local (America/Bogota)
+TOKEN = "tok-3f9c1e7a-SECRET-5b2d"  # recognisable, so leaks can be searched for
+
+
+@pytest.fixture
+def emulator() -> t.Iterator[Emulator]:
+    emu = Emulator(now=EMULATOR_NOW, tokens=(TOKEN,))
+    emu.start()
+    yield emu
+    emu.stop()
+
+
+def base_config(emu: Emulator, **overrides: t.Any) -> dict:
+    """A config for the emulator: fast retries, three predictive campaigns, 100 days."""
+    config = {
+        "token": TOKEN,
+        "api_url": emu.url,
+        "campaign_ids": ["101", "202", "303"],
+        "start_date": "2025-11-21T00:00:00",
+        "end_date": "2026-02-28T23:59:59",
+        "lookback_minutes": 0,
+        "retry_wait_seconds": 0.01,
+        "busy_wait_seconds": 0.01,
+        "request_timeout": 5,
+    }
+    config.update(overrides)
+    return config
+
+
+@dataclass
+class TapRun:
+    """What one tap run wrote to stdout, split by message type."""
+
+    messages: list[dict] = field(default_factory=list)
+    error: BaseException | None = None
+
+    @property
+    def records(self) -> list[dict]:
+        return [m["record"] for m in self.messages if m["type"] == "RECORD"]
+
+    @property
+    def states(self) -> list[dict]:
+        return [m["value"] for m in self.messages if m["type"] == "STATE"]
+
+    @property
+    def last_state(self) -> dict:
+        return self.states[-1]
+
+
+def run_tap(config: dict, state: dict | None = None, catalog: dict | None = None) -> TapRun:
+    """Run a sync in-process, as the CLI would, and keep what it wrote.
+
+    An exception is kept on the result rather than raised, so a test can check what
+    was written before it.
+    """
+    buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    run = TapRun()
+    with redirect_stdout(buffer):
+        try:
+            tap = TapWolkvox(config=config, state=state, catalog=catalog, parse_env_config=False)
+            tap.sync_all()
+        except Exception as exc:
+            run.error = exc
+    buffer.seek(0)
+    run.messages = [json.loads(line) for line in buffer.read().splitlines() if line.strip()]
+    return run
+
+
+def bookmarks(state: dict) -> dict[str, str]:
+    """campaign_id → bookmark from a STATE value."""
+    partitions = state["bookmarks"]["campaign_3"]["partitions"]
+    return {p["context"]["campaign_id"]: p["replication_key_value"] for p in partitions}
+
+
+def key(record: dict) -> tuple:
+    """The stream's primary key of a record (or of an API row)."""
+    return (
+        record["campaign_id"],
+        record["conn_id"],
+        record["telephone"],
+        record.get("date_local", record.get("date")),
+    )

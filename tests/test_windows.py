@@ -1,0 +1,152 @@
+"""Window planning and date conversion: pure functions, no HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tap_wolkvox.windows import (
+    Window,
+    incremental_start,
+    local_naive_to_utc,
+    parse_row_date,
+    parse_setting_datetime,
+    plan_windows,
+    split_window,
+    to_local_naive,
+)
+
+BOGOTA = ZoneInfo("America/Bogota")
+NEW_YORK = ZoneInfo("America/New_York")
+S = dt.timedelta(seconds=1)
+
+
+def assert_tiles(windows: list[Window], start: dt.datetime, end: dt.datetime) -> None:
+    """Consecutive, inclusive, no second twice, none skipped."""
+    assert windows[0].start == start
+    assert windows[-1].end == end
+    for before, after in itertools.pairwise(windows):
+        assert after.start == before.end + S
+    assert sum(w.seconds for w in windows) == int((end - start) / S) + 1
+
+
+def test_a_100_day_range_is_four_windows_of_at_most_31_days():
+    start, end = dt.datetime(2025, 11, 21), dt.datetime(2026, 2, 28, 23, 59, 59)
+    windows = plan_windows(start, end, 31)
+    assert len(windows) == 4
+    assert all(w.end - w.start == dt.timedelta(days=31) - S for w in windows[:-1])
+    assert_tiles(windows, start, end)
+
+
+def test_exact_multiple_of_window_length_makes_no_empty_tail():
+    start = dt.datetime(2026, 1, 1)
+    windows = plan_windows(start, start + dt.timedelta(days=2) - S, 1)
+    assert [str(w) for w in windows] == [
+        "2026-01-01 00:00:00..2026-01-01 23:59:59",
+        "2026-01-02 00:00:00..2026-01-02 23:59:59",
+    ]
+
+
+def test_single_second_and_empty_ranges():
+    moment = dt.datetime(2026, 1, 1, 8, 0, 0)
+    assert plan_windows(moment, moment, 31) == [Window(moment, moment)]
+    assert plan_windows(moment, moment - S, 31) == []
+
+
+def test_sub_second_precision_is_dropped():
+    start = dt.datetime(2026, 1, 1, 0, 0, 0, 999_999)
+    end = dt.datetime(2026, 1, 1, 0, 0, 5, 500_000)
+    assert plan_windows(start, end, 1) == [Window(dt.datetime(2026, 1, 1), dt.datetime(2026, 1, 1, 0, 0, 5))]
+
+
+def test_api_params_are_inclusive_second_strings():
+    window = Window(dt.datetime(2026, 3, 2, 8, 15, 2), dt.datetime(2026, 3, 2, 23, 59, 59))
+    assert window.api_params() == {"date_ini": "20260302081502", "date_end": "20260302235959"}
+
+
+def test_windows_across_a_dst_change_still_tile_the_local_clock():
+    # New York falls back on 2026-11-01: local 01:00-01:59 happens twice. Windows are
+    # planned on the naive clock, which the API filters on, so both occurrences fall in.
+    start = to_local_naive(dt.datetime(2026, 10, 31, 12, tzinfo=dt.timezone.utc), NEW_YORK)
+    end = to_local_naive(dt.datetime(2026, 11, 9, 12, tzinfo=dt.timezone.utc), NEW_YORK)
+    windows = plan_windows(start, end, 1)
+    assert_tiles(windows, start, end)
+    assert all(w.end - w.start <= dt.timedelta(days=1) for w in windows)
+
+
+@pytest.mark.parametrize("seconds", [2, 3, 86_400, 2_678_400])
+def test_split_window_halves_tile_the_window(seconds):
+    start = dt.datetime(2026, 1, 1)
+    window = Window(start, start + S * (seconds - 1))
+    first, second = split_window(window)
+    assert first.start == window.start and second.end == window.end
+    assert second.start == first.end + S
+    assert first.seconds + second.seconds == seconds
+    assert abs(first.seconds - second.seconds) <= 1
+
+
+def test_a_one_second_window_cannot_be_split():
+    moment = dt.datetime(2026, 1, 1)
+    with pytest.raises(ValueError, match="one second"):
+        split_window(Window(moment, moment))
+
+
+def test_incremental_start_is_bookmark_minus_lookback_clamped_to_start_date():
+    start_date = dt.datetime(2026, 1, 1, 5, tzinfo=dt.timezone.utc)
+    lookback = dt.timedelta(minutes=15)
+    assert incremental_start(None, start_date, lookback) == start_date
+    bookmark = dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc)
+    assert incremental_start(bookmark, start_date, lookback) == bookmark - lookback
+    assert incremental_start(start_date + dt.timedelta(minutes=5), start_date, lookback) == start_date
+
+
+def test_row_dates_are_gmt_minus_5_in_bogota():
+    assert parse_row_date("2026-03-02 08:15:02", BOGOTA) == dt.datetime(
+        2026, 3, 2, 13, 15, 2, tzinfo=dt.timezone.utc
+    )
+    assert parse_row_date("2026-03-02 08:15:02", BOGOTA).isoformat() == "2026-03-02T13:15:02+00:00"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", None, "0000-00-00 00:00:00", "2026-13-45 99:99:99", "2026-03-02", 20260302, "2026-03-02T08:15:02"],
+)
+def test_malformed_row_dates_are_none(value):
+    assert parse_row_date(value, BOGOTA) is None
+
+
+def test_dst_ambiguous_and_missing_local_times_convert_stably():
+    # Fall back: 01:30 happens twice; the first occurrence (EDT, -4) is taken.
+    assert parse_row_date("2026-11-01 01:30:00", NEW_YORK) == dt.datetime(
+        2026, 11, 1, 5, 30, tzinfo=dt.timezone.utc
+    )
+    # Spring forward: 02:30 never happens; the offset from before the gap (EST, -5) is taken.
+    assert parse_row_date("2026-03-08 02:30:00", NEW_YORK) == dt.datetime(
+        2026, 3, 8, 7, 30, tzinfo=dt.timezone.utc
+    )
+    # Either side of the change converts with its own offset.
+    assert parse_row_date("2026-11-01 12:00:00", NEW_YORK) == dt.datetime(
+        2026, 11, 1, 17, tzinfo=dt.timezone.utc
+    )
+    assert parse_row_date("2026-10-31 12:00:00", NEW_YORK) == dt.datetime(
+        2026, 10, 31, 16, tzinfo=dt.timezone.utc
+    )
+
+
+def test_window_end_round_trips_through_a_utc_bookmark():
+    for zone in (BOGOTA, NEW_YORK):
+        local = dt.datetime(2026, 11, 1, 1, 30)
+        assert to_local_naive(local_naive_to_utc(local, zone), zone) == local
+
+
+def test_settings_dates_without_offset_are_local_and_with_offset_are_kept():
+    assert parse_setting_datetime("2026-01-01", BOGOTA) == dt.datetime(2026, 1, 1, 5, tzinfo=dt.timezone.utc)
+    assert parse_setting_datetime("2026-01-01T00:00:00Z", BOGOTA) == dt.datetime(
+        2026, 1, 1, tzinfo=dt.timezone.utc
+    )
+    assert parse_setting_datetime("2026-01-01T00:00:00-03:00", BOGOTA) == dt.datetime(
+        2026, 1, 1, 3, tzinfo=dt.timezone.utc
+    )
