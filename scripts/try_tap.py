@@ -40,9 +40,8 @@ def summarize(name: str, messages: list[dict]) -> dict:
     for campaign, count in sorted(per_campaign.items()):
         rows = [r for r in records if r["campaign_id"] == campaign]
         results = Counter(r["result"] for r in rows).most_common(3)
-        print(
-            f"  campaign {campaign}: {count:>6} rows, {rows[0]['date']} .. {rows[-1]['date']} (UTC); top results {results}"
-        )
+        span = f"{rows[0]['date']} .. {rows[-1]['date']} (UTC)"
+        print(f"  campaign {campaign}: {count:>6} rows, {span}; top results {results}")
     if records:
         print("  one record:", json.dumps(records[0], ensure_ascii=False)[:300], "…")
     for partition in state["bookmarks"]["campaign_3"]["partitions"]:
