@@ -11,9 +11,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
+import random
 import time
 import typing as t
 from collections import deque
+from contextlib import contextmanager
 from functools import cached_property
 
 import backoff
@@ -40,6 +42,8 @@ if t.TYPE_CHECKING:
 
 MAX_ROWS_PER_CALL = 60_000
 """The API silently cuts a response at this many rows: a full one may be incomplete."""
+
+INFORMATION_PATH = "/api/v2/information.php"
 
 SPLIT_ON_TIMEOUT_ABOVE = dt.timedelta(days=1)
 """A timeout on a window longer than this is taken as "too big for 60 s": it is halved."""
@@ -123,30 +127,23 @@ class WolkvoxReportStream(RESTStream):
         and asked again, and none of the cut answer's rows are emitted. STATE is
         written after every completed window.
         """
+        campaign = (context or {}).get("campaign_id")
         pending = deque(self.plan(context))
         fetch = self.request_decorator(self._fetch_window)
         while pending:
             window = pending.popleft()
             try:
-                rows = fetch(context, window)
+                with self._giving_up(f"{self.api}, campaign {campaign}, window {window}"):
+                    rows = fetch(context, window)
             except WindowTimedOut:
                 pending.extendleft(reversed(split_window(window)))
                 self.log("Timed out on %s: asking again in two halves", window, level=logging.WARNING)
                 continue
-            except WolkvoxRetriableError as exc:
-                raise WolkvoxAPIError(f"{exc} — still failing after retries") from exc
-            except NETWORK_ERRORS as exc:
-                call = f"{self.api}, campaign {(context or {}).get('campaign_id')}, window {window}"
-                msg = (
-                    f"{call}: network error after retries ({type(exc).__name__}); check connectivity "
-                    "and that the operation allows this machine's IP"
-                )
-                raise WolkvoxAPIError(msg) from exc
             if len(rows) >= self.max_rows_per_call:
                 if window.seconds == 1:
                     raise errors.TruncatedSecondError(
                         f"{self.api}: the second {window.start} holds {self.max_rows_per_call}+ rows "
-                        f"for campaign {(context or {}).get('campaign_id')}; the API cannot return them all"
+                        f"for campaign {campaign}; the API cannot return them all"
                     )
                 pending.extendleft(reversed(split_window(window)))
                 self.log("%s returned %d rows (may be cut): splitting", window, len(rows), level=logging.INFO)
@@ -154,25 +151,50 @@ class WolkvoxReportStream(RESTStream):
             yield from self.rows_to_records(rows)
             self.complete_window(context, window)
 
+    def fetch_information(self, api: str) -> list[dict]:
+        """Rows of `information.php?api=...` (e.g. `campaigns`), with the same retries."""
+        with self._giving_up(f"information {api}"):
+            fetch = self.request_decorator(self.call_api)
+            return fetch(INFORMATION_PATH, {"api": api}, None)  # type: ignore[no-any-return]
+
     def _fetch_window(self, context: Context | None, window: Window) -> list[dict]:
-        """One call for one window: its rows, [] for none; raises per the taxonomy."""
-        wait = self._last_call_ended + self.settings.min_call_interval_seconds - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
+        """One call for one window; a timeout on a long window asks for a split."""
         params = {"api": self.api, **(context or {}), **window.api_params()}
-        prepared = self.build_prepared_request(
-            method="GET", url=self.get_url(context), params=params, headers=self.http_headers
-        )
-        self.calls_made += 1
         try:
-            response = self._request(prepared, context)  # validate_response runs here
+            return self.call_api(self.path, params, context)
         except requests.exceptions.Timeout as exc:
             if window.end - window.start > SPLIT_ON_TIMEOUT_ABOVE:
                 raise WindowTimedOut from exc
             raise
+
+    def call_api(self, path: str, params: dict, context: Context | None) -> list[dict]:
+        """One call: its rows, [] for none; raises per the taxonomy. Paced, not retried."""
+        wait = self._last_call_ended + self.settings.min_call_interval_seconds - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        prepared = self.build_prepared_request(
+            method="GET", url=f"{self.url_base}{path}", params=params, headers=self.http_headers
+        )
+        self.calls_made += 1
+        try:
+            response = self._request(prepared, context)  # validate_response runs here
         finally:
             self._last_call_ended = time.monotonic()
         return list(self.parse_response(response))
+
+    @contextmanager
+    def _giving_up(self, call: str) -> t.Iterator[None]:
+        """Turn what is left after retries into one fatal error that says what to do."""
+        try:
+            yield
+        except WolkvoxRetriableError as exc:
+            raise WolkvoxAPIError(f"{exc} — still failing after retries") from exc
+        except NETWORK_ERRORS as exc:
+            msg = (
+                f"{call}: network error after retries ({type(exc).__name__}); check connectivity "
+                "and that the operation allows this machine's IP"
+            )
+            raise WolkvoxAPIError(msg) from exc
 
     # -- answers ----------------------------------------------------------------------
 
@@ -311,7 +333,7 @@ class WolkvoxReportStream(RESTStream):
             max_tries=settings.busy_retries + 1,
             factor=settings.busy_wait_seconds,
             max_value=1800,
-            jitter=backoff.random_jitter,
+            jitter=_stretch_jitter,
             on_backoff=self.backoff_handler,
             logger=None,
         )
@@ -338,6 +360,11 @@ class WolkvoxReportStream(RESTStream):
         )
 
 
+def _stretch_jitter(value: float) -> float:
+    """Up to 25% more: spreads retries of processes sharing a token, and keeps waits growing."""
+    return value * random.uniform(1.0, 1.25)  # noqa: S311  (jitter, not cryptography)
+
+
 def parse_bookmark(value: object, *, where: str) -> dt.datetime:
     """A bookmark the tap wrote: an ISO 8601 date-time with an offset."""
     try:
@@ -346,8 +373,9 @@ def parse_bookmark(value: object, *, where: str) -> dt.datetime:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         msg = (
-            f"State for {where}: bookmark {str(value)[:40]!r} is not an ISO 8601 date-time "
-            "with an offset, which is what tap-wolkvox writes. Fix or remove it from the state."
+            # The value itself is not echoed: a state file is no place to trust with secrets.
+            f"State for {where}: the bookmark is not an ISO 8601 date-time with an offset "
+            "(e.g. 2026-03-01T04:59:59+00:00), which is what tap-wolkvox writes. Fix or remove it."
         )
         raise ValueError(msg)
     return parsed.astimezone(dt.timezone.utc)

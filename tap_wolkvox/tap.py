@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import typing as t
+from pathlib import Path
 
+import click
 from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
@@ -22,18 +25,74 @@ class TapWolkvox(Tap):
     config_jsonschema = CONFIG_SCHEMA
     message_writer_class = MsgSpecWriter
 
-    def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
-        super().__init__(*args, validate_config=validate_config, **kwargs)
+    def __init__(
+        self,
+        *args: t.Any,
+        state: dict | str | Path | None = None,
+        validate_config: bool = True,
+        **kwargs: t.Any,
+    ) -> None:
+        if validate_config and state is not None:
+            # Before the SDK reads it: a malformed state would fail there without a hint.
+            check_state(state if isinstance(state, dict) else json.loads(Path(state).read_text("utf-8")))
+        super().__init__(*args, state=state, validate_config=validate_config, **kwargs)
         if validate_config:
-            # Semantic checks and the input state, before any call is made.
-            parse_settings(dict(self.config))
-            check_state(dict(self.state))
+            parse_settings(dict(self.config))  # checks JSON schema cannot express
 
     def discover_streams(self) -> list[Campaign3Stream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
 
+    def check_token(self) -> None:
+        """`--check`: verify the token with one cheap call (the campaign list), not a sync.
 
-def check_state(state: dict) -> None:
+        Also says which configured campaigns the operation does not have, or that are
+        not predictive (campaign_3 reports only predictive campaigns). The SDK's
+        `--test` instead syncs one record, which costs a full window's call.
+        """
+        stream = self.streams[Campaign3Stream.name]
+        assert isinstance(stream, Campaign3Stream)
+        campaigns = {row.get("campaign_id"): row for row in stream.fetch_information("campaigns")}
+        self.logger.info("Token accepted: the operation has %d campaigns", len(campaigns))
+        configured = stream.settings.campaign_ids
+        if missing := [c for c in configured if c not in campaigns]:
+            self.logger.warning("Campaigns not found in the operation: %s", missing)
+        if other := [
+            c for c in configured if c in campaigns and campaigns[c].get("type_campaign") != "predictive"
+        ]:
+            self.logger.warning(
+                "Campaigns that are not predictive (campaign_3 has no rows for them): %s", other
+            )
+
+    @classmethod
+    def cb_check(cls, ctx: click.Context, param: click.Option, value: bool) -> None:
+        """CLI callback for `--check` (give `--config` first)."""
+        if not value:
+            return
+        config = ctx.params.get("config")
+        tap = cls(
+            config=config.config if config else None,
+            parse_env_config=config.parse_env if config else False,
+        )
+        tap.check_token()
+        ctx.exit()
+
+    @classmethod
+    def get_singer_command(cls) -> click.Command:
+        """The SDK's command, plus `--check`."""
+        command = super().get_singer_command()
+        command.params.append(
+            click.Option(
+                ["--check"],
+                is_flag=True,
+                help="Verify the token and campaign ids with one cheap call, then exit.",
+                callback=cls.cb_check,
+                expose_value=False,
+            )
+        )
+        return command
+
+
+def check_state(state: object) -> None:
     """Refuse a state that is not what this tap writes, saying what is wrong."""
     problems: list[str] = []
     bookmarks = state.get("bookmarks", {}) if isinstance(state, dict) else None
@@ -47,12 +106,16 @@ def check_state(state: dict) -> None:
         if not isinstance(stream_state, dict):
             problems.append(f"bookmarks.{stream_name} must be an object")
             continue
-        for partition in stream_state.get("partitions", []):
+        partitions = stream_state.get("partitions", [])
+        if not isinstance(partitions, list):
+            problems.append(f"bookmarks.{stream_name}.partitions must be a list")
+            partitions = []
+        for partition in partitions:
             context = partition.get("context") if isinstance(partition, dict) else None
             campaign = (context or {}).get("campaign_id") if isinstance(context, dict) else None
             if not isinstance(campaign, str) or not campaign.isdigit():
                 problems.append(
-                    f"bookmarks.{stream_name}: partition {str(partition)[:80]} has no digit campaign_id"
+                    f"bookmarks.{stream_name}: a partition has no digit campaign_id in its context"
                 )
                 continue
             value = partition.get("replication_key_value")

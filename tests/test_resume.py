@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -14,8 +15,14 @@ from conftest import base_config, key
 from wolkvox_emulator import Campaign
 
 
-def run_cli(tmp_path, config: dict, state: dict | None, kill_after_states: int | None) -> list[dict]:
-    """Run `python -m tap_wolkvox`; SIGKILL it once it has written that many STATE messages."""
+def run_cli(
+    tmp_path,
+    config: dict,
+    state: dict | None,
+    kill_after_states: int | None,
+    kill_after_records: int | None = None,
+) -> list[dict]:
+    """Run `python -m tap_wolkvox`; SIGKILL it once it has written that many STATE (or RECORD) messages."""
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(config))
     args = [sys.executable, "-m", "tap_wolkvox", "--config", str(config_file)]
@@ -26,7 +33,7 @@ def run_cli(tmp_path, config: dict, state: dict | None, kill_after_states: int |
     proc = subprocess.Popen(
         args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "LOGLEVEL": "WARNING"}
     )
-    messages, states = [], 0
+    messages, states, records = [], 0, 0
     assert proc.stdout is not None
     for line in proc.stdout:
         if not line.endswith(b"\n"):
@@ -34,7 +41,10 @@ def run_cli(tmp_path, config: dict, state: dict | None, kill_after_states: int |
         message = json.loads(line)
         messages.append(message)
         states += message["type"] == "STATE"
-        if kill_after_states is not None and states >= kill_after_states:
+        records += message["type"] == "RECORD"
+        if (kill_after_states is not None and states >= kill_after_states) or (
+            kill_after_records is not None and records >= kill_after_records
+        ):
             proc.send_signal(signal.SIGKILL)
             break
     proc.wait(timeout=60)
@@ -59,3 +69,22 @@ def test_a_killed_run_resumes_from_its_last_state_with_nothing_lost(tmp_path, em
     assert {key(r) for r in records} == expected
     # The rerun did not start over: it re-read at most the window's bookmark second.
     assert len(records) - len(expected) <= 4
+
+
+def test_killed_at_a_random_record_and_resumed_loses_nothing(tmp_path, emulator):
+    seed = int(os.environ.get("RESUME_SEED", random.SystemRandom().randrange(10**6)))
+    emulator.campaigns = [Campaign("101", "Uno", rows_per_hour=8), Campaign("202", "Dos", rows_per_hour=4)]
+    config = base_config(emulator, campaign_ids=["101", "202"], window_days=10)
+    expected = {
+        key(row)
+        for campaign in ("101", "202")
+        for row in emulator.rows(campaign, dt.datetime(2025, 11, 21), dt.datetime(2026, 2, 28, 23, 59, 59))
+    }
+    kill_at = random.Random(seed).randrange(1, len(expected))
+    first = run_cli(tmp_path, config, None, kill_after_states=None, kill_after_records=kill_at)
+    states = [m["value"] for m in first if m["type"] == "STATE"]
+    second = run_cli(tmp_path, config, states[-1] if states else None, kill_after_states=None)
+    records = [m["record"] for m in first + second if m["type"] == "RECORD"]
+    assert {key(r) for r in records} == expected, (
+        f"lost rows killing at record {kill_at} (RESUME_SEED={seed})"
+    )

@@ -61,6 +61,8 @@ class Call:
     params: dict
     status: int = 0
     rows: int = 0
+    started: float = field(default_factory=time.monotonic)
+    ended: float = 0.0
 
 
 @dataclass
@@ -74,6 +76,8 @@ class Emulator:
     now: dt.datetime | None = None
     """Naive local time; rows after it do not exist yet. None: the real clock."""
     licences: int = 1
+    quota: int | None = None
+    """Calls per day; None: licences × 1000."""
     max_rows: int = MAX_ROWS
     code_style: str = "alternate"
     """`int`, `str`, or `alternate` between them call by call."""
@@ -81,6 +85,8 @@ class Emulator:
     calls: list[Call] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _in_flight: dict[str, int] = field(default_factory=dict, repr=False)
+    peak_in_flight: int = 0
+    """The most calls one token ever had in flight at once."""
     _used_today: dict[dt.date, int] = field(default_factory=dict, repr=False)
     _server: ThreadingHTTPServer | None = field(default=None, repr=False)
 
@@ -139,8 +145,8 @@ class Emulator:
 
     @property
     def daily_quota(self) -> int:
-        """Calls per day for the whole operation: licences × 1000."""
-        return self.licences * 1000
+        """Calls per day for the whole operation: licences × 1000 unless `quota` is set."""
+        return self.quota if self.quota is not None else self.licences * 1000
 
     def calls_to(self, api: str) -> list[Call]:
         """The calls made to one `api`."""
@@ -164,6 +170,7 @@ class Emulator:
         else:
             status, body = self._answer(call, path, query, token)
         call.status = status
+        call.ended = time.monotonic()
         return status, body
 
     def _answer(self, call: Call, path: str, query: dict[str, str], token: str | None) -> tuple[int, object]:
@@ -233,6 +240,7 @@ class Emulator:
             if self._in_flight.get(token, 0) >= MAX_IN_FLIGHT:
                 return False
             self._in_flight[token] = self._in_flight.get(token, 0) + 1
+            self.peak_in_flight = max(self.peak_in_flight, self._in_flight[token])
             return True
 
     def leave(self, token: str) -> None:

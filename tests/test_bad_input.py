@@ -1,0 +1,126 @@
+"""Bad settings and bad state files are refused before the first call, saying what to fix."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import TOKEN, base_config, run_tap
+from singer_sdk.exceptions import ConfigValidationError
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"token": ""}, "`token` is missing"),
+        ({"api_url": None, "server": "evil.example.com/x#"}, "`server` must be letters, digits and '-'"),
+        ({"api_url": None}, "Set `server`"),
+        ({"api_url": "ftp://127.0.0.1/"}, "`api_url` must be an http(s) URL"),
+        ({"api_url": "http://127.0.0.1:8080/?steal=1"}, "must not carry a query"),
+        ({"api_url": "http://127.0.0.1:8080/#x"}, "must not carry a query, a fragment"),
+        ({"api_url": "http://user:pw@127.0.0.1:8080"}, "credentials"),
+        ({"window_days": 0}, "`window_days` must be a whole number from 1 to 31"),
+        ({"window_days": 32}, "`window_days` must be a whole number from 1 to 31"),
+        ({"start_date": "2026-03-01", "end_date": "2026-02-01"}, "`start_date` is after `end_date`"),
+        ({"campaign_ids": ["101", "12a", "all"]}, "`campaign_ids` must be digits only"),
+        ({"campaign_ids": []}, "`campaign_ids` is empty"),
+        ({"timezone": "America/Bogata"}, "`timezone` 'America/Bogata' is not an IANA zone"),
+        ({"start_date": "yesterday"}, "`start_date` 'yesterday' is not an ISO 8601 date-time"),
+        ({"lookback_minutes": -5}, "`lookback_minutes` must be a whole number ≥ 0"),
+        ({"request_timeout": 0}, "`request_timeout` must be a number of seconds > 0"),
+    ],
+)
+def test_bad_settings_are_refused_before_any_call(emulator, overrides, words):
+    config = {k: v for k, v in base_config(emulator, **overrides).items() if v is not None}
+    run = run_tap(config)
+    assert isinstance(run.error, ConfigValidationError)
+    assert any(words in error for error in run.error.errors), run.error.errors
+    assert not any(TOKEN in error for error in run.error.errors)
+    assert emulator.calls == []
+
+
+def partition(value, campaign="101"):
+    return {
+        "bookmarks": {
+            "campaign_3": {
+                "partitions": [
+                    {
+                        "context": {"campaign_id": campaign},
+                        "replication_key": "date",
+                        "replication_key_value": value,
+                    },
+                ]
+            }
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("state", "words"),
+    [
+        (partition("last tuesday"), "is not an ISO 8601 date-time with an offset"),
+        (partition("2026-02-01T00:00:00"), "is not an ISO 8601 date-time with an offset"),
+        (partition("2026-02-01T00:00:00+00:00", campaign="abc"), "has no digit campaign_id"),
+        ({"bookmarks": ["campaign_3"]}, "`bookmarks` must be an object"),
+        ({"bookmarks": {"campaign_3": "2026-01-01"}}, "bookmarks.campaign_3 must be an object"),
+    ],
+)
+def test_a_state_file_the_tap_did_not_write_is_refused(emulator, state, words):
+    run = run_tap(base_config(emulator), state=state)
+    assert isinstance(run.error, ConfigValidationError)
+    assert any(words in error for error in run.error.errors), run.error.errors
+    assert emulator.calls == []
+
+
+def test_a_state_with_other_streams_and_valid_bookmarks_is_accepted(emulator):
+    state = partition("2026-02-28T00:00:00+00:00")
+    state["bookmarks"]["some_other_stream"] = {"anything": 1}
+    run = run_tap(base_config(emulator, campaign_ids=["101"]), state=state)
+    assert run.error is None
+
+
+def cli(tmp_path, config: dict, *args: str) -> subprocess.CompletedProcess:
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config))
+    return subprocess.run(
+        [sys.executable, "-m", "tap_wolkvox", "--config", str(config_file), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_discover_makes_no_call(tmp_path, emulator):
+    result = cli(tmp_path, base_config(emulator), "--discover")
+    assert result.returncode == 0, result.stderr
+    catalog = json.loads(result.stdout)
+    properties = catalog["streams"][0]["schema"]["properties"]
+    assert {"campaign_id", "date", "date_local", "conn_id", "opt12"} <= set(properties)
+    assert emulator.calls == []
+
+
+def test_cli_reports_each_bad_setting_and_exits_1(tmp_path, emulator):
+    result = cli(tmp_path, base_config(emulator, window_days=40, timezone="Mars/Olympus"))
+    assert result.returncode == 1
+    assert "`window_days` must be a whole number from 1 to 31" in result.stderr
+    assert "is not an IANA zone name" in result.stderr
+    assert emulator.calls == []
+
+
+def test_connection_check_is_one_cheap_call(tmp_path, emulator):
+    result = cli(tmp_path, base_config(emulator, campaign_ids=["101", "404", "999"]), "--check")
+    assert result.returncode == 0, result.stderr
+    assert [call.api for call in emulator.calls] == ["campaigns"]
+    assert "Token accepted" in result.stderr
+    assert "not found in the operation: ['999']" in result.stderr
+    assert "not predictive" in result.stderr and "['404']" in result.stderr
+
+
+def test_connection_check_fails_clearly_on_a_bad_token(tmp_path, emulator):
+    result = cli(tmp_path, base_config(emulator, token="wrong-token", retry_wait_seconds=0), "--check")
+    assert result.returncode != 0
+    assert "invalid or expired token" in result.stderr
+    assert len(emulator.calls) == 2

@@ -1,0 +1,83 @@
+"""The token never appears in any output: not at DEBUG, not in errors, STATE or metrics."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import TOKEN, base_config
+
+from wolkvox_emulator import Campaign, Fault
+
+FAULTS = [
+    Fault(on_call=1, kind="slow", seconds=1.0),
+    Fault(on_call=3, kind="status", status=500, msg="boom"),
+    Fault(on_call=4, kind="reset"),
+    Fault(on_call=5, kind="bad_json"),
+    Fault(on_call=6, kind="html", status=502),
+    Fault(
+        on_call=7, kind="status", status=403, msg="EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)"
+    ),
+    Fault(on_call=8, kind="status", status=403, msg=""),
+    Fault(on_call=9, kind="status", status=403, msg="PLEASE VALIDATE TOKEN"),
+    Fault(on_call=12, kind="status", status=403, msg="TOKEN LIMIT EXCEEDED"),
+]
+
+
+def run_at_debug(tmp_path, config: dict, *args: str, state: dict | None = None) -> str:
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config))
+    extra = list(args)
+    if state is not None:
+        (tmp_path / "state.json").write_text(json.dumps(state))
+        extra += ["--state", str(tmp_path / "state.json")]
+    result = subprocess.run(
+        [sys.executable, "-m", "tap_wolkvox", "--config", str(config_file), *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "LOGLEVEL": "DEBUG", "TAP_WOLKVOX_LOGLEVEL": "DEBUG"},
+        check=False,
+    )
+    return result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    ["every-fault-then-quota", "bad-token", "bad-settings", "bad-state", "check", "discover", "refused"],
+)
+def test_the_token_is_in_no_output(tmp_path, emulator, scenario):
+    emulator.campaigns = [
+        Campaign("101", "Uno", rows_per_hour=2, extra_opts=1),
+        Campaign("202", "Dos", rows_per_hour=2),
+    ]
+    config = base_config(emulator, campaign_ids=["101", "202"], request_timeout=0.5)
+    args: tuple[str, ...] = ()
+    state = None
+    if scenario == "every-fault-then-quota":
+        emulator.faults = FAULTS
+    elif scenario == "bad-token":
+        emulator.tokens = ("another-token",)
+    elif scenario == "bad-settings":
+        config.update(server="evil.example.com/x#", api_url=None, window_days=99)
+    elif scenario == "bad-state":
+        state = {
+            "bookmarks": {
+                "campaign_3": {
+                    "partitions": [{"context": {"campaign_id": "101"}, "replication_key_value": TOKEN}]
+                }
+            }
+        }
+    elif scenario == "check":
+        args = ("--check",)
+    elif scenario == "discover":
+        args = ("--discover",)
+    elif scenario == "refused":
+        config.update(api_url="http://127.0.0.1:9", max_retries=1)
+    output = run_at_debug(tmp_path, {k: v for k, v in config.items() if v is not None}, *args, state=state)
+    assert "DEBUG" in output or scenario in {"bad-settings", "bad-state"}
+    assert TOKEN not in output
+    assert "SECRET" not in output  # not even a fragment of it
