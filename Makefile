@@ -3,7 +3,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 MELTANO_VENV ?= .venv-meltano
 MELTANO := $(MELTANO_VENV)/bin/meltano
-PIP_VERSION := 26.3
 
 # Nothing leaves the machine but package installs.
 export MELTANO_CLI_DISABLE_VERSION_CHECK := true
@@ -14,7 +13,6 @@ export SNOWFLAKE_DISABLE_PLATFORM_DETECTION := true
 
 $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q pip==$(PIP_VERSION)
 	$(PY) -m pip install -q -c requirements/constraints.txt -e '.[dev]'
 	touch $@
 
@@ -22,7 +20,6 @@ install: $(VENV)/.installed
 
 $(MELTANO_VENV)/.installed: requirements/meltano-constraints.txt
 	python3 -m venv $(MELTANO_VENV)
-	$(MELTANO_VENV)/bin/python -m pip install -q pip==$(PIP_VERSION)
 	$(MELTANO_VENV)/bin/python -m pip install -q -c requirements/meltano-constraints.txt meltano
 	touch $@
 
