@@ -24,6 +24,9 @@ import shutil
 import typing as t
 from importlib.metadata import version
 
+from fakesnow.cursor import FakeSnowflakeCursor
+from fakesnow.transforms.stage import internal_dir
+
 COMPAT_FOR = {"fakesnow": "0.12.1"}
 USER_STAGE = "USER_STAGE"  # the named stage standing in for `@~`
 STAGED = re.compile(r"'@~/(?P<path>[^']*)'")
@@ -33,11 +36,13 @@ SELECTION = re.compile(
 )
 MERGE = re.compile(
     r"merge into (?P<table>\S+) d using \(select (?P<selects>.*?) from '@~/(?P<path>[^']*)'\s*"
-    r"\(file_format => [^)]*\)\s*QUALIFY ROW_NUMBER\(\) OVER \(PARTITION BY (?P<keys>.*?) ORDER BY SEQ8\(\) DESC\) = 1\) s ",
+    r"\(file_format => [^)]*\)\s*"
+    r"QUALIFY ROW_NUMBER\(\) OVER \(PARTITION BY (?P<keys>.*?) ORDER BY SEQ8\(\) DESC\) = 1\) s ",
     re.I | re.S,
 )
 COPY = re.compile(
-    r"copy into (?P<table>\S+) \((?P<columns>[^)]*)\) from \(select (?P<selects>.*?) from '@~/(?P<path>[^']*)'\)",
+    r"copy into (?P<table>\S+) \((?P<columns>[^)]*)\) from "
+    r"\(select (?P<selects>.*?) from '@~/(?P<path>[^']*)'\)",
     re.I | re.S,
 )
 DUCK_TYPES = {
@@ -60,8 +65,6 @@ def run(duck: t.Any, sql: str) -> None:
 
 def install() -> None:
     """Patch fakesnow's cursor so every statement passes through `rewrite` first."""
-    from fakesnow.cursor import FakeSnowflakeCursor
-
     if version("fakesnow") != COMPAT_FOR["fakesnow"]:
         msg = f"fakesnow_compat was written for fakesnow {COMPAT_FOR['fakesnow']}, not {version('fakesnow')}"
         raise RuntimeError(msg)
@@ -110,8 +113,6 @@ def ensure_user_stage(cursor: t.Any) -> None:
 
 
 def staged_dir(cursor: t.Any, path: str) -> str:
-    from fakesnow.transforms.stage import internal_dir
-
     return internal_dir(stage_name(cursor).upper(), path)
 
 

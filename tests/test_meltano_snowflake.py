@@ -12,17 +12,18 @@ import os
 import typing as t
 
 import fakesnow
+import fakesnow_compat
 import pytest
 import snowflake.connector
 from conftest import TOKEN
 from meltano_project import MeltanoProject
 
-import fakesnow_compat
 from wolkvox_emulator import Campaign
 
 CAMPAIGNS = ["101", "202"]
 START = dt.datetime(2026, 2, 20)
 STATE_ID = "demo:tap-wolkvox-to-target-snowflake"
+FAKESNOW_URL_PARAMS = "protocol=http&network_timeout=10&account=fake&x="
 
 
 @pytest.fixture
@@ -77,7 +78,8 @@ def test_meltano_run_into_snowflake_loads_every_row_and_upserts_on_the_next_run(
             "TAP_WOLKVOX_END_DATE": first_end.isoformat(),
             "TAP_WOLKVOX_LOOKBACK_MINUTES": "120",
             "SNOWFLAKE_SQLALCHEMY_LEGACY_URL_PARAMS": "true",
-            "TARGET_SNOWFLAKE_ACCOUNT": f"127.0.0.1:{port}/WOLKDB?protocol=http&network_timeout=10&account=fake&x=",
+            # The target builds its URL from `account`; these parameters point it at fakesnow.
+            "TARGET_SNOWFLAKE_ACCOUNT": f"127.0.0.1:{port}/WOLKDB?{FAKESNOW_URL_PARAMS}",
             "TARGET_SNOWFLAKE_USER": "fake",
             "TARGET_SNOWFLAKE_PASSWORD": "snow",
             "TARGET_SNOWFLAKE_DATABASE": "WOLKDB",
