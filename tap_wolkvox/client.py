@@ -1,20 +1,17 @@
-"""`WolkvoxReportStream`: one base class for Wolkvox `reports_manager.php` reports.
+"""`WolkvoxStream`: the base of every Wolkvox stream.
 
-It owns what every report shares: the URL and token header, date windows, the
-envelope, the error taxonomy (`errors.TAXONOMY`), retries, truncation splitting,
-per-window STATE, and properties the API adds (`opt13`, ...). A report stream
-subclass only declares its `api` name, schema and keys (see `streams.py`).
+It owns what every call shares: the URL and token header, the envelope, the error
+taxonomy (`errors.TAXONOMY`), retries, the call count and budget (`usage.py`), and
+properties the API adds (`opt13`, ...). Date windows live in `report.py`.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import logging
 import random
 import time
 import typing as t
-from collections import deque
 from contextlib import contextmanager
 from functools import cached_property
 
@@ -26,27 +23,13 @@ from singer_sdk.streams import RESTStream
 from tap_wolkvox import errors
 from tap_wolkvox.errors import Action, TransientError, WolkvoxAPIError, WolkvoxRetriableError
 from tap_wolkvox.settings import Settings, parse_settings
-from tap_wolkvox.windows import (
-    Window,
-    incremental_start,
-    local_naive_to_utc,
-    parse_row_date,
-    plan_windows,
-    split_window,
-    to_local_naive,
-)
+from tap_wolkvox.usage import ApiUsage
 
 if t.TYPE_CHECKING:
     from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
-MAX_ROWS_PER_CALL = 60_000
-"""The API silently cuts a response at this many rows: a full one may be incomplete."""
-
 INFORMATION_PATH = "/api/v2/information.php"
-
-SPLIT_ON_TIMEOUT_ABOVE = dt.timedelta(days=1)
-"""A timeout on a window longer than this is taken as "too big for 60 s": it is halved."""
 
 NETWORK_ERRORS = (
     ConnectionError,
@@ -57,21 +40,9 @@ NETWORK_ERRORS = (
 )
 
 
-class WindowTimedOut(Exception):  # noqa: N818
-    """A long window timed out; it is split instead of retried whole."""
+class WolkvoxStream(RESTStream):
+    """A stream read from the Wolkvox API v2."""
 
-
-class WolkvoxReportStream(RESTStream):
-    """A `reports_manager.php` report, read per campaign in date windows."""
-
-    api: t.ClassVar[str]
-    """The report's `api` parameter, e.g. `campaign_3`."""
-
-    path = "/api/v2/reports_manager.php"
-    replication_key = "date"
-    is_sorted = True  # rows are emitted sorted by `date` within each window
-    check_sorted = False  # a lookback re-reads rows older than the bookmark on purpose
-    max_rows_per_call = MAX_ROWS_PER_CALL
     allow_redirects = False  # a redirect would carry the token header to another host
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
@@ -79,7 +50,6 @@ class WolkvoxReportStream(RESTStream):
         # Own copy: `add_new_properties` grows it, and the declared one is shared.
         self.schema = copy.deepcopy(type(self).schema)  # type: ignore[misc,arg-type]
         self._last_call_ended = 0.0
-        self.calls_made = 0
 
     # -- settings, URL, headers -------------------------------------------------------
 
@@ -87,6 +57,18 @@ class WolkvoxReportStream(RESTStream):
     def settings(self) -> Settings:
         """The validated settings."""
         return parse_settings(dict(self.config))
+
+    @property
+    def usage(self) -> ApiUsage:
+        """The run's call count and budget, shared by every stream of the tap."""
+        return self._tap.usage  # type: ignore[attr-defined,no-any-return]
+
+    def log_sync_costs(self) -> None:
+        """The SDK's per-stream costs, then, once per run, the quota line (`usage.summary`)."""
+        super().log_sync_costs()
+        if not self.usage.reported and self is list(self._tap.streams.values())[-1]:
+            self.usage.reported = True
+            self.log("%s", self.usage.summary(), level=logging.INFO)
 
     @property
     def url_base(self) -> str:
@@ -100,72 +82,16 @@ class WolkvoxReportStream(RESTStream):
     def timeout(self) -> float:  # type: ignore[override]
         return self.settings.request_timeout
 
-    @property
-    def partitions(self) -> list[dict]:
-        return [{"campaign_id": campaign_id} for campaign_id in self.settings.campaign_ids]
-
     def get_new_paginator(self) -> None:
         return None  # Wolkvox has no pagination: smaller windows are the only way
 
-    # -- windows ----------------------------------------------------------------------
-
-    def plan(self, context: Context | None) -> list[Window]:
-        """The windows this run asks for, from the bookmark (or `start_date`) to the end."""
-        settings = self.settings
-        start = incremental_start(self.read_bookmark(context), settings.start_date, settings.lookback)
-        end = settings.end_date or dt.datetime.now(dt.timezone.utc)
-        return plan_windows(
-            to_local_naive(start, settings.tz),
-            to_local_naive(end, settings.tz),
-            settings.window_days,
-        )
-
-    def request_records(self, context: Context | None) -> t.Iterable[dict]:
-        """Yield every row of every window, each window's rows sorted by `date`.
-
-        A window whose answer may have been cut (`max_rows_per_call` rows) is halved
-        and asked again, and none of the cut answer's rows are emitted. STATE is
-        written after every completed window.
-        """
-        campaign = (context or {}).get("campaign_id")
-        pending = deque(self.plan(context))
-        fetch = self.request_decorator(self._fetch_window)
-        while pending:
-            window = pending.popleft()
-            try:
-                with self._giving_up(f"{self.api}, campaign {campaign}, window {window}"):
-                    rows = fetch(context, window)
-            except WindowTimedOut:
-                pending.extendleft(reversed(split_window(window)))
-                self.log("Timed out on %s: asking again in two halves", window, level=logging.WARNING)
-                continue
-            if len(rows) >= self.max_rows_per_call:
-                if window.seconds == 1:
-                    raise errors.TruncatedSecondError(
-                        f"{self.api}: the second {window.start} holds {self.max_rows_per_call}+ rows "
-                        f"for campaign {campaign}; the API cannot return them all"
-                    )
-                pending.extendleft(reversed(split_window(window)))
-                self.log("%s returned %d rows (may be cut): splitting", window, len(rows), level=logging.INFO)
-                continue
-            yield from self.rows_to_records(rows)
-            self.complete_window(context, window)
+    # -- calls ------------------------------------------------------------------------
 
     def fetch_information(self, api: str) -> list[dict]:
         """Rows of `information.php?api=...` (e.g. `campaigns`), with the same retries."""
         with self._giving_up(f"information {api}"):
             fetch = self.request_decorator(self.call_api)
             return fetch(INFORMATION_PATH, {"api": api}, None)  # type: ignore[no-any-return]
-
-    def _fetch_window(self, context: Context | None, window: Window) -> list[dict]:
-        """One call for one window; a timeout on a long window asks for a split."""
-        params = {"api": self.api, **(context or {}), **window.api_params()}
-        try:
-            return self.call_api(self.path, params, context)
-        except requests.exceptions.Timeout as exc:
-            if window.end - window.start > SPLIT_ON_TIMEOUT_ABOVE:
-                raise WindowTimedOut from exc
-            raise
 
     def call_api(self, path: str, params: dict, context: Context | None) -> list[dict]:
         """One call: its rows, [] for none; raises per the taxonomy. Paced, not retried."""
@@ -175,7 +101,7 @@ class WolkvoxReportStream(RESTStream):
         prepared = self.build_prepared_request(
             method="GET", url=f"{self.url_base}{path}", params=params, headers=self.http_headers
         )
-        self.calls_made += 1
+        self.usage.spend_one()
         try:
             response = self._request(prepared, context)  # validate_response runs here
         finally:
@@ -242,34 +168,6 @@ class WolkvoxReportStream(RESTStream):
 
     # -- records ----------------------------------------------------------------------
 
-    def rows_to_records(self, rows: list[dict]) -> list[dict]:
-        """Rows as records sorted by `date`: `date` in UTC, `date_local` as the API gave it.
-
-        A row whose `date` cannot be parsed keeps its raw text in `date_local`, gets
-        `date: null`, is emitted last in its window, and is counted in a warning.
-        """
-        tz = self.settings.tz
-        records = []
-        unparsed = 0
-        for row in rows:
-            raw = row.get("date")
-            parsed = parse_row_date(raw, tz)
-            unparsed += parsed is None
-            record = {key: _as_text(value) for key, value in row.items()}
-            record["date_local"] = _as_text(raw)
-            record["date"] = parsed.isoformat() if parsed else None
-            records.append(record)
-        if unparsed:
-            self.log(
-                "%d row(s) have a `date` that is not 'YYYY-MM-DD HH:MM:SS'; emitted with date=null "
-                "and the raw value in date_local",
-                unparsed,
-                level=logging.WARNING,
-            )
-        records.sort(key=lambda r: (r["date"] is None, r["date"] or ""))
-        self.add_new_properties(records)
-        return records
-
     def add_new_properties(self, records: list[dict]) -> None:
         """Add fields the API returned that the schema lacks (e.g. `opt13`), and re-send SCHEMA.
 
@@ -291,26 +189,6 @@ class WolkvoxReportStream(RESTStream):
         self.log("The API returned new field(s) %s: added to the schema", new, level=logging.WARNING)
         if self.selected:
             self._write_schema_message()
-
-    # -- state ------------------------------------------------------------------------
-
-    def read_bookmark(self, context: Context | None) -> dt.datetime | None:
-        """This partition's bookmark from the input state, as an aware UTC datetime."""
-        value = self.get_context_state(context).get("replication_key_value")
-        if value is None:
-            return None
-        return parse_bookmark(value, where=f"{self.name} {context or ''}")
-
-    def complete_window(self, context: Context | None, window: Window) -> None:
-        """Move the bookmark to the window's end and write STATE: the window is done."""
-        state = self.get_context_state(context)
-        window_end = local_naive_to_utc(window.end, self.settings.tz)
-        current = state.get("replication_key_value")
-        if current is None or parse_bookmark(current, where=self.name) < window_end:
-            state["replication_key"] = self.replication_key
-            state["replication_key_value"] = window_end.isoformat()
-        self.state_manager.is_flushed = False
-        self._write_state_message()
 
     # -- retries ----------------------------------------------------------------------
 
@@ -365,22 +243,6 @@ def _stretch_jitter(value: float) -> float:
     return value * random.uniform(1.0, 1.25)  # noqa: S311  (jitter, not cryptography)
 
 
-def parse_bookmark(value: object, *, where: str) -> dt.datetime:
-    """A bookmark the tap wrote: an ISO 8601 date-time with an offset."""
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        msg = (
-            # The value itself is not echoed: a state file is no place to trust with secrets.
-            f"State for {where}: the bookmark is not an ISO 8601 date-time with an offset "
-            "(e.g. 2026-03-01T04:59:59+00:00), which is what tap-wolkvox writes. Fix or remove it."
-        )
-        raise ValueError(msg)
-    return parsed.astimezone(dt.timezone.utc)
-
-
 def _envelope_msg(body: bytes) -> str:
     """The envelope's `msg` (or `error`) from an error answer, '' if there is none."""
     try:
@@ -392,7 +254,7 @@ def _envelope_msg(body: bytes) -> str:
     return str(envelope.get("msg") or envelope.get("error") or "")
 
 
-def _as_text(value: object) -> str | None:
+def as_text(value: object) -> str | None:
     """Every Wolkvox value is a string; anything else is kept as its JSON text."""
     if value is None or isinstance(value, str):
         return value

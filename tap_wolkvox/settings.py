@@ -47,7 +47,15 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "campaign_ids",
         th.ArrayType(th.StringType),
-        description="Ids (digits) of the predictive campaigns to extract.",
+        description="Ids (digits) of the predictive campaigns to extract. Without it, every "
+        "predictive campaign of `information.php?api=campaigns` is extracted (one more call a run).",
+    ),
+    th.Property(
+        "include_stopped_campaigns",
+        th.BooleanType,
+        default=True,
+        description="Without `campaign_ids`: also extract campaigns whose status is Stopped. "
+        "Yes by default, because stopped campaigns still have history to backfill.",
     ),
     th.Property(
         "start_date",
@@ -115,6 +123,19 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="First wait before a busy/maintenance retry; each next wait doubles.",
     ),
     th.Property(
+        "max_calls_per_run",
+        th.IntegerType,
+        description="Stop cleanly, with STATE, after this many API calls; the next run "
+        "continues. Unset: no limit.",
+    ),
+    th.Property(
+        "check_quota",
+        th.BooleanType,
+        default=False,
+        description="Read `information.php?api=token_info` at the start (one call) and warn "
+        "when today's use of the daily call quota is near its limit.",
+    ),
+    th.Property(
         "min_call_interval_seconds",
         th.NumberType,
         default=0,
@@ -130,6 +151,10 @@ class Settings:
 
     base_url: str
     campaign_ids: tuple[str, ...]
+    """Empty: discover the predictive campaigns."""
+    include_stopped_campaigns: bool
+    max_calls_per_run: int | None
+    check_quota: bool
     start_date: dt.datetime
     end_date: dt.datetime | None
     tz: ZoneInfo
@@ -169,8 +194,6 @@ def parse_settings(config: dict) -> Settings:  # noqa: PLR0912
     bad_ids = [c for c in campaign_ids if not re.fullmatch(CAMPAIGN_ID_PATTERN, c)]
     if bad_ids:
         errors.append(f"`campaign_ids` must be digits only; fix {bad_ids!r}.")
-    if not campaign_ids:
-        errors.append("`campaign_ids` is empty: list the ids of the campaigns to extract.")
 
     tz = ZoneInfo("UTC")
     try:
@@ -200,12 +223,19 @@ def parse_settings(config: dict) -> Settings:  # noqa: PLR0912
     ):
         errors.append("`request_timeout` must be a number of seconds > 0.")
 
+    max_calls = config.get("max_calls_per_run")
+    if max_calls is not None and (not _non_negative(max_calls, integer=True) or max_calls < 1):
+        errors.append("`max_calls_per_run` must be a whole number ≥ 1, or unset for no limit.")
+
     if errors:
         raise ConfigValidationError("Invalid tap-wolkvox settings", errors=errors)
     assert start_date is not None
     return Settings(
         base_url=base_url,
         campaign_ids=campaign_ids,
+        include_stopped_campaigns=bool(config.get("include_stopped_campaigns", True)),
+        max_calls_per_run=int(max_calls) if max_calls is not None else None,
+        check_quota=bool(config.get("check_quota", False)),
         start_date=start_date,
         end_date=end_date,
         tz=tz,

@@ -1,16 +1,106 @@
-"""Report streams: each declares its `api`, schema and keys; `WolkvoxReportStream` does the rest."""
+"""The streams: small declarations on top of `WolkvoxStream` / `WolkvoxReportStream`."""
 
 from __future__ import annotations
 
+import logging
+import typing as t
+
 from singer_sdk import typing as th
 
-from tap_wolkvox.client import WolkvoxReportStream
+from tap_wolkvox.client import INFORMATION_PATH, WolkvoxStream, as_text
+from tap_wolkvox.errors import WolkvoxAPIError
+from tap_wolkvox.report import WolkvoxReportStream
+from tap_wolkvox.usage import CallBudgetReached, near_limit
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context, Record
 
 OPT_FIELDS = [f"opt{n}" for n in range(1, 13)]
 
 
 def _text(name: str, description: str) -> th.Property:
     return th.Property(name, th.StringType, description=description)
+
+
+class CampaignsStream(WolkvoxStream):
+    """`information.php?api=campaigns`: the operation's campaigns, read whole every run.
+
+    It is also the parent of `campaign_3`: each campaign to extract becomes one
+    `campaign_3` partition (context `{"campaign_id": ...}`) with its own bookmark.
+    """
+
+    name = "campaigns"
+    path = INFORMATION_PATH
+    primary_keys = ("campaign_id",)
+    schema = th.PropertiesList(
+        _text("campaign_id", "Campaign identification number."),
+        _text("campaign_name", "Campaign name."),
+        _text("campaign_description", "Campaign description."),
+        _text("type_campaign", "`predictive` or `preview`; campaign_3 reports predictive campaigns."),
+        _text("status", "`Started` or `Stopped`."),
+        _text("records", "Records (phone numbers) in the campaign's database."),
+        _text("speed", "Dialling speed."),
+        _text("dial_mode", "Dial mode."),
+        _text("last_use", "When the campaign was last used (naive, operation time zone)."),
+        _text("recycled", "Recycled records."),
+        _text("turbo_dial", "Turbo dial setting."),
+        _text("skill_id", "Skill the campaign belongs to."),
+    ).to_dict()
+
+    def get_records(self, context: Context | None) -> t.Iterable[Record]:
+        settings = self.settings
+        if settings.check_quota:
+            self.warn_if_quota_is_nearly_used()
+        if settings.campaign_ids and not self.selected:
+            # Only campaign_3 needs this stream, and its campaigns are configured: no call.
+            yield from ({"campaign_id": campaign_id} for campaign_id in settings.campaign_ids)
+            return
+        try:
+            rows = self.fetch_information("campaigns")
+        except CallBudgetReached:
+            self.log("max_calls_per_run reached before the campaign list", level=logging.WARNING)
+            return
+        records = [{key: as_text(value) for key, value in row.items()} for row in rows]
+        self.add_new_properties(records)
+        listed = {record.get("campaign_id") for record in records}
+        if missing := [c for c in settings.campaign_ids if c not in listed]:
+            self.log(
+                "Configured campaigns not in the operation's campaign list, not extracted this run "
+                "(their bookmarks are kept): %s",
+                missing,
+                level=logging.WARNING,
+            )
+        if self.selected:
+            self.usage.rows += len(records)
+        yield from records
+
+    def generate_child_contexts(self, record: Record, context: Context | None) -> t.Iterable[Context | None]:
+        if self.is_extracted(record):
+            yield {"campaign_id": record["campaign_id"]}
+
+    def is_extracted(self, campaign: Record) -> bool:
+        """Whether campaign_3 is read for this campaign."""
+        settings = self.settings
+        if settings.campaign_ids:
+            return campaign.get("campaign_id") in settings.campaign_ids
+        if campaign.get("type_campaign") != "predictive":
+            return False
+        return settings.include_stopped_campaigns or campaign.get("status") != "Stopped"
+
+    def warn_if_quota_is_nearly_used(self) -> None:
+        """`check_quota`: one `token_info` call; a warning when today's use is near the limit."""
+        try:
+            rows = self.fetch_information("token_info")
+        except (WolkvoxAPIError, CallBudgetReached) as exc:
+            self.log("Could not read token_info: %s", exc, level=logging.WARNING)
+            return
+        info = rows[0] if rows else {}
+        if warning := near_limit(info):
+            self.log("%s", warning, level=logging.WARNING)
+        else:
+            self.log(
+                "Daily call quota: %s of %s used today", info.get("all_token_today"), info.get("token_limit")
+            )
 
 
 class Campaign3Stream(WolkvoxReportStream):
@@ -24,6 +114,7 @@ class Campaign3Stream(WolkvoxReportStream):
 
     name = "campaign_3"
     api = "campaign_3"
+    parent_stream_type = CampaignsStream
     primary_keys = ("campaign_id", "conn_id", "telephone", "date_local")
 
     schema = th.PropertiesList(

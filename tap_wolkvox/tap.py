@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import typing as t
+from functools import cached_property
 from pathlib import Path
 
 import click
@@ -11,18 +13,19 @@ from singer_sdk import Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_wolkvox.client import parse_bookmark
+from tap_wolkvox.report import parse_bookmark
 from tap_wolkvox.settings import CONFIG_SCHEMA, parse_settings
-from tap_wolkvox.streams import Campaign3Stream
+from tap_wolkvox.streams import Campaign3Stream, CampaignsStream
+from tap_wolkvox.usage import ApiUsage
 
-STREAM_TYPES = (Campaign3Stream,)
+STREAM_TYPES = (CampaignsStream, Campaign3Stream)
 
 
 class TapWolkvox(Tap):
     """Singer tap for Wolkvox contact-center reports."""
 
     name = "tap-wolkvox"
-    config_jsonschema = CONFIG_SCHEMA
+    config_jsonschema = copy.deepcopy(CONFIG_SCHEMA)  # the SDK appends its own settings to it
     message_writer_class = MsgSpecWriter
 
     def __init__(
@@ -39,8 +42,13 @@ class TapWolkvox(Tap):
         if validate_config:
             parse_settings(dict(self.config))  # checks JSON schema cannot express
 
-    def discover_streams(self) -> list[Campaign3Stream]:
+    def discover_streams(self) -> list[CampaignsStream | Campaign3Stream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    @cached_property
+    def usage(self) -> ApiUsage:
+        """Calls and rows of this run, with the `max_calls_per_run` budget."""
+        return ApiUsage(max_calls=self.config.get("max_calls_per_run"))
 
     def check_token(self) -> None:
         """`--check`: verify the token with one cheap call (the campaign list), not a sync.
@@ -49,8 +57,8 @@ class TapWolkvox(Tap):
         not predictive (campaign_3 reports only predictive campaigns). The SDK's
         `--test` instead syncs one record, which costs a full window's call.
         """
-        stream = self.streams[Campaign3Stream.name]
-        assert isinstance(stream, Campaign3Stream)
+        stream = self.streams[CampaignsStream.name]
+        assert isinstance(stream, CampaignsStream)
         campaigns = {row.get("campaign_id"): row for row in stream.fetch_information("campaigns")}
         self.logger.info("Token accepted: the operation has %d campaigns", len(campaigns))
         configured = stream.settings.campaign_ids

@@ -52,7 +52,11 @@ class TapRun:
 
     @property
     def records(self) -> list[dict]:
-        return [m["record"] for m in self.messages if m["type"] == "RECORD"]
+        """campaign_3's records."""
+        return self.records_of("campaign_3")
+
+    def records_of(self, stream: str) -> list[dict]:
+        return [m["record"] for m in self.messages if m["type"] == "RECORD" and m["stream"] == stream]
 
     @property
     def states(self) -> list[dict]:
@@ -63,12 +67,32 @@ class TapRun:
         return self.states[-1]
 
 
-def run_tap(config: dict, state: dict | None = None, catalog: dict | None = None) -> TapRun:
+def catalog_selecting(config: dict, streams: t.Iterable[str]) -> dict:
+    """The tap's discovered catalog with only `streams` selected (as Meltano's `select` does)."""
+    catalog = json.loads(
+        TapWolkvox(config=config, parse_env_config=False, validate_config=False).catalog_json_text
+    )
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = entry["tap_stream_id"] in streams
+    return catalog
+
+
+def run_tap(
+    config: dict,
+    state: dict | None = None,
+    catalog: dict | None = None,
+    select: t.Iterable[str] | None = ("campaign_3",),
+) -> TapRun:
     """Run a sync in-process, as the CLI would, and keep what it wrote.
 
-    An exception is kept on the result rather than raised, so a test can check what
-    was written before it.
+    By default only campaign_3 is selected, as in meltano.yml; `select=None` runs with
+    no catalog (every stream). An exception is kept on the result rather than raised,
+    so a test can check what was written before it.
     """
+    if catalog is None and select is not None:
+        catalog = catalog_selecting(config, select)
     buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     run = TapRun()
     with redirect_stdout(buffer):
@@ -85,7 +109,7 @@ def run_tap(config: dict, state: dict | None = None, catalog: dict | None = None
 def bookmarks(state: dict) -> dict[str, str]:
     """campaign_id → bookmark from a STATE value."""
     partitions = state["bookmarks"]["campaign_3"]["partitions"]
-    return {p["context"]["campaign_id"]: p["replication_key_value"] for p in partitions}
+    return {p["context"]["campaign_id"]: p.get("replication_key_value") for p in partitions}
 
 
 def key(record: dict) -> tuple:

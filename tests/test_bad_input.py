@@ -25,7 +25,6 @@ from singer_sdk.exceptions import ConfigValidationError
         ({"window_days": 32}, "`window_days` must be a whole number from 1 to 31"),
         ({"start_date": "2026-03-01", "end_date": "2026-02-01"}, "`start_date` is after `end_date`"),
         ({"campaign_ids": ["101", "12a", "all"]}, "`campaign_ids` must be digits only"),
-        ({"campaign_ids": []}, "`campaign_ids` is empty"),
         ({"timezone": "America/Bogata"}, "`timezone` 'America/Bogata' is not an IANA zone"),
         ({"start_date": "yesterday"}, "`start_date` 'yesterday' is not an ISO 8601 date-time"),
         ({"lookback_minutes": -5}, "`lookback_minutes` must be a whole number ≥ 0"),

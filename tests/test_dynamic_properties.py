@@ -11,11 +11,15 @@ from wolkvox_emulator import Campaign
 
 
 def first_record_index_with(run, field):
-    return next(i for i, m in enumerate(run.messages) if m["type"] == "RECORD" and field in m["record"])
+    return next(
+        i
+        for i, m in enumerate(run.messages)
+        if m["type"] == "RECORD" and m["stream"] == "campaign_3" and field in m["record"]
+    )
 
 
 def last_schema_before(run, index):
-    return [m for m in run.messages[:index] if m["type"] == "SCHEMA"][-1]
+    return [m for m in run.messages[:index] if m["type"] == "SCHEMA" and m["stream"] == "campaign_3"][-1]
 
 
 def test_opt13_and_opt14_come_with_a_schema_that_has_them(emulator):
