@@ -9,7 +9,7 @@ export MELTANO_CLI_DISABLE_VERSION_CHECK := true
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 export SNOWFLAKE_DISABLE_PLATFORM_DETECTION := true
 
-.PHONY: install meltano try demo test lint lock about clean
+.PHONY: install meltano try demo test lint lock about bench clean
 
 $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	python3 -m venv $(VENV)
@@ -57,3 +57,7 @@ lock: install $(MELTANO_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache
+
+## Benchmark: throughput against a hand-written floor, peak memory, API calls (prints figures).
+bench: install
+	$(PY) benchmarks/bench.py

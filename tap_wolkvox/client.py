@@ -21,6 +21,7 @@ import requests
 from singer_sdk.streams import RESTStream
 
 from tap_wolkvox import errors
+from tap_wolkvox.answer import CHUNK, Answer, read_answer
 from tap_wolkvox.errors import Action, TransientError, WolkvoxAPIError, WolkvoxRetriableError
 from tap_wolkvox.settings import Settings, parse_settings
 from tap_wolkvox.usage import ApiUsage
@@ -49,6 +50,8 @@ class WolkvoxStream(RESTStream):
         super().__init__(*args, **kwargs)
         # Own copy: `add_new_properties` grows it, and the declared one is shared.
         self.schema = copy.deepcopy(type(self).schema)  # type: ignore[misc,arg-type]
+        # Bodies are read as they arrive (`parse_response`), never whole into memory.
+        self.requests_session.stream = True
         self._last_call_ended = 0.0
 
     # -- settings, URL, headers -------------------------------------------------------
@@ -91,10 +94,19 @@ class WolkvoxStream(RESTStream):
         """Rows of `information.php?api=...` (e.g. `campaigns`), with the same retries."""
         with self._giving_up(f"information {api}"):
             fetch = self.request_decorator(self.call_api)
-            return fetch(INFORMATION_PATH, {"api": api}, None)  # type: ignore[no-any-return]
+            with fetch(INFORMATION_PATH, {"api": api}, None) as answer:
+                return list(answer)
 
-    def call_api(self, path: str, params: dict, context: Context | None) -> list[dict]:
-        """One call: its rows, [] for none; raises per the taxonomy. Paced, not retried."""
+    def call_api(
+        self,
+        path: str,
+        params: dict,
+        context: Context | None,
+        *,
+        sort_key: t.Callable[[dict], t.Any] | None = None,
+        stop_at: int | None = None,
+    ) -> Answer:
+        """One call: its rows (see `parse_response`); raises per the taxonomy. Paced, not retried."""
         wait = self._last_call_ended + self.settings.min_call_interval_seconds - time.monotonic()
         if wait > 0:
             time.sleep(wait)
@@ -106,7 +118,7 @@ class WolkvoxStream(RESTStream):
             response = self._request(prepared, context)  # validate_response runs here
         finally:
             self._last_call_ended = time.monotonic()
-        return list(self.parse_response(response))
+        return self.parse_response(response, sort_key=sort_key, stop_at=stop_at)
 
     @contextmanager
     def _giving_up(self, call: str) -> t.Iterator[None]:
@@ -139,43 +151,34 @@ class WolkvoxStream(RESTStream):
             detail=msg or response.text,
         )
 
-    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
-        """The rows of a 200 envelope; [] for "no rows"; raises for anything else."""
-        if response.status_code != 200:
-            return []
-        call = errors.describe_call(response.url)
-        try:
-            envelope = msgspec.json.decode(response.content)
-        except msgspec.DecodeError as exc:
-            # HTML from a proxy, or JSON cut mid-transfer: worth asking again.
-            msg = f"{call}: the answer is not valid JSON ({exc}): {errors.cap(response.text)}"
-            raise TransientError(msg) from exc
-        if not isinstance(envelope, dict):
-            raise WolkvoxAPIError(f"{call}: unexpected answer {errors.cap(response.text)}")
-        code = str(envelope.get("code"))
-        if code != "200":
-            msg = str(envelope.get("msg") or "")
-            rule = errors.find_rule(int(code) if code.isdigit() else 0, msg)
-            if rule.action is Action.NO_ROWS:
-                return []
-            raise errors.error_for(rule, call=call, status=response.status_code, detail=f"code {code}: {msg}")
-        data = envelope.get("data")
-        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-            raise WolkvoxAPIError(
-                f"{call}: code 200 without a list of rows in `data`: {errors.cap(response.text)}"
-            )
-        return data
+    def parse_response(
+        self,
+        response: requests.Response,
+        *,
+        sort_key: t.Callable[[dict], t.Any] | None = None,
+        stop_at: int | None = None,
+    ) -> Answer:
+        """The rows of a 200 envelope, streamed to disk (`answer.read_answer`); none for "no rows"."""
+        if response.status_code != 200:  # only "no rows" 404s get here
+            return Answer()
+        return read_answer(
+            response.iter_content(CHUNK),
+            call=errors.describe_call(response.url),
+            status=response.status_code,
+            sort_key=sort_key,
+            stop_at=stop_at,
+        )
 
     # -- records ----------------------------------------------------------------------
 
-    def add_new_properties(self, records: list[dict]) -> None:
+    def add_new_properties(self, fields: t.Iterable[str]) -> None:
         """Add fields the API returned that the schema lacks (e.g. `opt13`), and re-send SCHEMA.
 
         They are typed as nullable strings, like every documented field, so a column's
         type never depends on data. The SDK would otherwise drop them with a warning.
         """
         known = self.schema["properties"]
-        new = sorted({key for record in records for key in record if key not in known})
+        new = sorted(set(fields) - set(known))
         if not new:
             return
         for schema in {id(s): s for s in (self.schema, self.effective_schema)}.values():

@@ -15,14 +15,16 @@ from collections import deque
 import requests
 
 from tap_wolkvox import errors
+from tap_wolkvox.answer import Answer
 from tap_wolkvox.client import WolkvoxStream, as_text
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
+    ONE_SECOND,
     Window,
     incremental_start,
     local_naive_to_utc,
+    next_window,
     parse_row_date,
-    plan_windows,
     split_window,
     to_local_naive,
 )
@@ -32,6 +34,9 @@ if t.TYPE_CHECKING:
 
 MAX_ROWS_PER_CALL = 60_000
 """The API silently cuts a response at this many rows: a full one may be incomplete."""
+
+WINDOW_FILL = 0.9
+"""Windows are sized for 90% of a full answer at the density seen so far: room for variation."""
 
 SPLIT_ON_TIMEOUT_ABOVE = dt.timedelta(days=1)
 """A timeout on a window longer than this is taken as "too big for 60 s": it is halved."""
@@ -53,34 +58,43 @@ class WolkvoxReportStream(WolkvoxStream):
     check_sorted = False  # a lookback re-reads rows older than the bookmark on purpose
     max_rows_per_call = MAX_ROWS_PER_CALL
 
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._utc_dates: dict[str, str | None] = {}
+
     # -- windows ----------------------------------------------------------------------
 
-    def plan(self, context: Context | None) -> list[Window]:
-        """The windows this run asks for, from the bookmark (or `start_date`) to the end."""
+    def span(self, context: Context | None) -> tuple[dt.datetime, dt.datetime]:
+        """This run's range, naive local: from the bookmark minus lookback (or `start_date`) to the end."""
         settings = self.settings
         start = incremental_start(self.read_bookmark(context), settings.start_date, settings.lookback)
         end = settings.end_date or dt.datetime.now(dt.timezone.utc)
-        return plan_windows(
-            to_local_naive(start, settings.tz),
-            to_local_naive(end, settings.tz),
-            settings.window_days,
-        )
+        return to_local_naive(start, settings.tz), to_local_naive(end, settings.tz)
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         """Yield every row of every window, each window's rows sorted by `date`.
 
-        A window whose answer may have been cut (`max_rows_per_call` rows) is halved
-        and asked again, and none of the cut answer's rows are emitted. STATE is
-        written after every completed window.
+        Windows are sized to the campaign's density learned from the windows already
+        read. One whose answer may have been cut (`max_rows_per_call` rows) is halved and
+        asked again, and none of the cut answer's rows are emitted. STATE is written
+        after every completed window.
         """
         campaign = (context or {}).get("campaign_id")
-        pending = deque(self.plan(context))
+        cursor, end = self.span(context)
+        pending: deque[Window] = deque()  # halves of a split window, asked before moving on
+        density: float | None = None  # rows per second of the last complete window
         fetch = self.request_decorator(self._fetch_window)
-        while pending:
-            window = pending.popleft()
+        while pending or cursor <= end:
+            window = (
+                pending.popleft()
+                if pending
+                else next_window(
+                    cursor, end, self.settings.window_days, density, int(self.max_rows_per_call * WINDOW_FILL)
+                )
+            )
             try:
                 with self._giving_up(f"{self.api}, campaign {campaign}, window {window}"):
-                    rows = fetch(context, window)
+                    answer = fetch(context, window)
             except CallBudgetReached:
                 self.log(
                     "max_calls_per_run reached before %s of campaign %s",
@@ -93,25 +107,36 @@ class WolkvoxReportStream(WolkvoxStream):
                 pending.extendleft(reversed(split_window(window)))
                 self.log("Timed out on %s: asking again in two halves", window, level=logging.WARNING)
                 continue
-            if len(rows) >= self.max_rows_per_call:
-                if window.seconds == 1:
-                    raise errors.TruncatedSecondError(
-                        f"{self.api}: the second {window.start} holds {self.max_rows_per_call}+ rows "
-                        f"for campaign {campaign}; the API cannot return them all"
+            with answer:
+                if answer.count >= self.max_rows_per_call:
+                    if window.seconds == 1:
+                        raise errors.TruncatedSecondError(
+                            f"{self.api}: the second {window.start} holds {self.max_rows_per_call}+ rows "
+                            f"for campaign {campaign}; the API cannot return them all"
+                        )
+                    pending.extendleft(reversed(split_window(window)))
+                    self.log(
+                        "%s returned %d rows (may be cut): splitting",
+                        window,
+                        answer.count,
+                        level=logging.INFO,
                     )
-                pending.extendleft(reversed(split_window(window)))
-                self.log("%s returned %d rows (may be cut): splitting", window, len(rows), level=logging.INFO)
-                continue
-            records = self.rows_to_records(rows)
-            self.usage.rows += len(records)
-            yield from records
+                    continue
+                self.add_new_properties(answer.fields)
+                yield from self.records_of(answer)
+            self.usage.rows += answer.count
+            density = answer.count / window.seconds
+            cursor = window.end + ONE_SECOND
             self.complete_window(context, window)
 
-    def _fetch_window(self, context: Context | None, window: Window) -> list[dict]:
+    def _fetch_window(self, context: Context | None, window: Window) -> Answer:
         """One call for one window; a timeout on a long window asks for a split."""
         params = {"api": self.api, **(context or {}), **window.api_params()}
+        self._utc_dates.clear()  # bounded: one window's distinct dates at most
         try:
-            return self.call_api(self.path, params, context)
+            return self.call_api(
+                self.path, params, context, sort_key=self._date_sort_key, stop_at=self.max_rows_per_call
+            )
         except requests.exceptions.Timeout as exc:
             if window.end - window.start > SPLIT_ON_TIMEOUT_ABOVE:
                 raise WindowTimedOut from exc
@@ -119,23 +144,37 @@ class WolkvoxReportStream(WolkvoxStream):
 
     # -- records ----------------------------------------------------------------------
 
-    def rows_to_records(self, rows: list[dict]) -> list[dict]:
-        """Rows as records sorted by `date`: `date` in UTC, `date_local` as the API gave it.
+    def _utc(self, raw: object) -> str | None:
+        """A row's `date` as RFC 3339 UTC, None if it cannot be parsed (cached: dates repeat)."""
+        if not isinstance(raw, str):
+            return None
+        try:
+            return self._utc_dates[raw]
+        except KeyError:
+            parsed = parse_row_date(raw, self.settings.tz)
+            utc = self._utc_dates[raw] = parsed.isoformat() if parsed else None
+            return utc
+
+    def _date_sort_key(self, row: dict) -> tuple[bool, str]:
+        utc = self._utc(row.get("date"))
+        return (utc is None, utc or "")
+
+    def records_of(self, answer: Answer) -> t.Iterator[dict]:
+        """An answer's rows as records, sorted by `date`: in UTC, with `date_local` as sent.
 
         A row whose `date` cannot be parsed keeps its raw text in `date_local`, gets
-        `date: null`, is emitted last in its window, and is counted in a warning.
+        `date: null`, comes last in its window, and is counted in a warning.
         """
-        tz = self.settings.tz
-        records = []
         unparsed = 0
-        for row in rows:
+        for row in answer:
             raw = row.get("date")
-            parsed = parse_row_date(raw, tz)
-            unparsed += parsed is None
-            record = {key: as_text(value) for key, value in row.items()}
-            record["date_local"] = as_text(raw)
-            record["date"] = parsed.isoformat() if parsed else None
-            records.append(record)
+            for key, value in row.items():
+                if value is not None and type(value) is not str:
+                    row[key] = as_text(value)
+            row["date_local"] = as_text(raw)
+            row["date"] = utc = self._utc(raw)
+            unparsed += utc is None
+            yield row
         if unparsed:
             self.log(
                 "%d row(s) have a `date` that is not 'YYYY-MM-DD HH:MM:SS'; emitted with date=null "
@@ -143,9 +182,6 @@ class WolkvoxReportStream(WolkvoxStream):
                 unparsed,
                 level=logging.WARNING,
             )
-        records.sort(key=lambda r: (r["date"] is None, r["date"] or ""))
-        self.add_new_properties(records)
-        return records
 
     # -- state ------------------------------------------------------------------------
 

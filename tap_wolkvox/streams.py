@@ -61,7 +61,7 @@ class CampaignsStream(WolkvoxStream):
             self.log("max_calls_per_run reached before the campaign list", level=logging.WARNING)
             return
         records = [{key: as_text(value) for key, value in row.items()} for row in rows]
-        self.add_new_properties(records)
+        self.add_new_properties({key for record in records for key in record})
         listed = {record.get("campaign_id") for record in records}
         if missing := [c for c in settings.campaign_ids if c not in listed]:
             self.log(

@@ -41,25 +41,25 @@ class Window(NamedTuple):
         return f"{self.start:%Y-%m-%d %H:%M:%S}..{self.end:%Y-%m-%d %H:%M:%S}"
 
 
-def plan_windows(
+def next_window(
     start: dt.datetime,
     end: dt.datetime,
     max_days: int,
-) -> list[Window]:
-    """Cut `start..end` (naive local, inclusive) into windows of at most `max_days`.
+    rows_per_second: float | None = None,
+    target_rows: int | None = None,
+) -> Window:
+    """The window from `start` (naive local): at most `max_days`, never past `end`, and,
+    once a campaign's density is known, about `target_rows` rows long.
 
-    Each window ends one second before the next begins, so no second is asked for
-    twice and none is skipped. Returns [] when `start` is after `end`.
+    Sizing windows to the density learned so far is what keeps a backfill near one call
+    per 60,000 rows without paying for a cut answer every time.
     """
     _require_naive(start, end)
     start, end = truncate_to_second(start), truncate_to_second(end)
     span = dt.timedelta(days=max_days) - ONE_SECOND
-    windows = []
-    while start <= end:
-        window_end = min(start + span, end)
-        windows.append(Window(start, window_end))
-        start = window_end + ONE_SECOND
-    return windows
+    if rows_per_second and target_rows:
+        span = min(span, ONE_SECOND * max(int(target_rows / rows_per_second) - 1, 0))
+    return Window(start, min(start + span, end))
 
 
 def split_window(window: Window) -> tuple[Window, Window]:

@@ -31,6 +31,7 @@ def response(status: int, body: object) -> requests.Response:
     resp = requests.Response()
     resp.status_code = status
     resp._content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    resp._content_consumed = True  # as requests leaves a fully read response
     resp.url = URL
     return resp
 

@@ -12,9 +12,9 @@ from tap_wolkvox.windows import (
     Window,
     incremental_start,
     local_naive_to_utc,
+    next_window,
     parse_row_date,
     parse_setting_datetime,
-    plan_windows,
     split_window,
     to_local_naive,
 )
@@ -22,6 +22,15 @@ from tap_wolkvox.windows import (
 BOGOTA = ZoneInfo("America/Bogota")
 NEW_YORK = ZoneInfo("America/New_York")
 S = dt.timedelta(seconds=1)
+
+
+def plan_windows(start, end, max_days, rows_per_second=None, target_rows=None) -> list[Window]:
+    """Windows one after another, as a run asks for them."""
+    windows = []
+    while start <= end:
+        windows.append(next_window(start, end, max_days, rows_per_second, target_rows))
+        start = windows[-1].end + S
+    return windows
 
 
 def assert_tiles(windows: list[Window], start: dt.datetime, end: dt.datetime) -> None:
@@ -54,6 +63,17 @@ def test_single_second_and_empty_ranges():
     moment = dt.datetime(2026, 1, 1, 8, 0, 0)
     assert plan_windows(moment, moment, 31) == [Window(moment, moment)]
     assert plan_windows(moment, moment - S, 31) == []
+
+
+def test_a_known_density_sizes_windows_to_the_target_rows():
+    start, end = dt.datetime(2026, 1, 1), dt.datetime(2026, 4, 10, 23, 59, 59)
+    two_rows_a_second = plan_windows(start, end, 31, rows_per_second=2.0, target_rows=54_000)
+    assert all(w.seconds == 27_000 for w in two_rows_a_second[:-1])
+    assert_tiles(two_rows_a_second, start, end)
+    sparse = plan_windows(start, end, 31, rows_per_second=0.001, target_rows=54_000)
+    assert all(w.end - w.start == dt.timedelta(days=31) - S for w in sparse[:-1])
+    dense = plan_windows(start, start + dt.timedelta(seconds=9), 31, rows_per_second=1e9, target_rows=54_000)
+    assert [w.seconds for w in dense] == [1] * 10  # never below one second
 
 
 def test_sub_second_precision_is_dropped():

@@ -57,6 +57,8 @@ class Campaign:
     """How many opt fields beyond opt12 its rows carry (1 → opt13)."""
     bad_date_every: int = 0
     """Every Nth row of an hour gets a malformed `date` (0: never)."""
+    opt_padding: int = 0
+    """Characters added to `opt12` of every row, to make large answers (benchmarks)."""
     fields: dict = field(default_factory=dict)
 
     def info(self) -> dict:
@@ -120,6 +122,10 @@ def rows_for_hour(seed: int, campaign: Campaign, hour: dt.datetime) -> list[tupl
         }
         for n in range(1, 13 + campaign.extra_opts):
             row[f"opt{n}"] = _opt_value(rng, n)
+        if campaign.opt_padding:
+            row["opt12"] = (row["opt12"] + " relleno ñ" * (campaign.opt_padding // 10 + 1))[
+                : campaign.opt_padding
+            ]
         row["conn_id"] = f"{when:%Y%m%d%H%M%S}{campaign.campaign_id}{index:04d}"
         rows.append((when, row))
     return rows

@@ -1,0 +1,140 @@
+"""Reading a Wolkvox answer as a stream, so memory stays flat whatever its size (up to 256 MB).
+
+The body is spooled to a temporary file as it arrives. Then `ijson` reads the envelope
+(`code`, `msg`, `error`) and the rows of `data` one at a time; each row is written
+compactly to a second spool, with only its sort key and position kept in memory. So
+the caller knows how many rows an answer has before using any (a cut answer is
+dropped whole), and gets them back sorted, one at a time.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import typing as t
+
+import ijson
+import msgspec
+
+from tap_wolkvox import errors
+from tap_wolkvox.errors import Action, TransientError, WolkvoxAPIError
+
+CHUNK = 1 << 20
+ENVELOPE_SCALARS = ("code", "msg", "error")
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder()
+
+
+class Answer:
+    """The rows of one 200 answer, spooled: `count` first, then the rows, sorted if asked."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.fields: set[str] = set()
+        self.stopped_at_limit = False
+        self._spool = tempfile.TemporaryFile()
+        self._index: list[tuple[t.Any, int, int]] = []
+
+    def add(self, row: dict, key: t.Any) -> None:
+        data = _encoder.encode(row)
+        self._index.append((key, self._spool.tell(), len(data)))
+        self._spool.write(data)
+        self.count += 1
+        self.fields.update(row)
+
+    def __iter__(self) -> t.Iterator[dict]:
+        """Rows in the order of their sort keys (the API's order when none was given)."""
+        self._index.sort(key=lambda entry: entry[0])
+        spool = self._spool
+        for _, offset, length in self._index:
+            spool.seek(offset)
+            yield _decoder.decode(spool.read(length))
+
+    def close(self) -> None:
+        self._spool.close()
+        self._index.clear()
+
+    def __enter__(self) -> Answer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_answer(
+    chunks: t.Iterable[bytes],
+    *,
+    call: str,
+    status: int,
+    sort_key: t.Callable[[dict], t.Any] | None = None,
+    stop_at: int | None = None,
+) -> Answer:
+    """Spool `chunks` (a 200 body) and read its envelope and rows.
+
+    Raises per the error taxonomy: a body that is not JSON (HTML, cut) is transient, an
+    envelope `code` other than 200 is classified like a status, and `data` that is not a
+    list of objects is fatal. Reading stops after `stop_at` rows (`stopped_at_limit`).
+    """
+    with tempfile.TemporaryFile() as body:
+        for chunk in chunks:
+            body.write(chunk)
+        body.seek(0)
+        try:
+            fields, data_kind = _envelope(body)
+        except ijson.JSONError as exc:
+            raise TransientError(f"{call}: the answer is not valid JSON ({exc}): {_head(body)}") from exc
+        code = str(fields.get("code"))
+        answer = Answer()
+        if code != "200":
+            msg = str(fields.get("msg") or fields.get("error") or "")
+            rule = errors.find_rule(int(code) if code.isdigit() else 0, msg)
+            if rule.action is Action.NO_ROWS:
+                return answer
+            raise errors.error_for(rule, call=call, status=status, detail=f"code {code}: {msg}")
+        if data_kind != "list":
+            raise WolkvoxAPIError(f"{call}: code 200 without a list of rows in `data`: {_head(body)}")
+        body.seek(0)
+        try:
+            for row in ijson.items(body, "data.item", use_float=True):
+                if not isinstance(row, dict):
+                    raise WolkvoxAPIError(f"{call}: a row of `data` is not an object: {errors.cap(str(row))}")
+                answer.add(row, sort_key(row) if sort_key else answer.count)
+                if stop_at is not None and answer.count >= stop_at:
+                    answer.stopped_at_limit = True
+                    break
+        except ijson.JSONError as exc:
+            answer.close()
+            raise TransientError(f"{call}: the answer is not valid JSON ({exc}): {_head(body)}") from exc
+        except BaseException:
+            answer.close()
+            raise
+        return answer
+
+
+def _envelope(body: t.BinaryIO) -> tuple[dict[str, t.Any], str | None]:
+    """The envelope's scalars and the kind of `data` (`list`, other, or None if absent).
+
+    Wolkvox sends `code`, `error`, `msg` before `data`, so this normally stops where
+    `data` begins; otherwise it reads on to the end (slower, still flat in memory).
+    """
+    fields: dict[str, t.Any] = {}
+    data_kind = None
+    events = ijson.parse(body, use_float=True)
+    started = False
+    for prefix, event, value in events:
+        if not started:
+            if event != "start_map":
+                raise WolkvoxAPIError(f"the answer is not a JSON object but {event}")
+            started = True
+            continue
+        if prefix in ENVELOPE_SCALARS and event not in ("start_map", "start_array", "map_key"):
+            fields[prefix] = value
+        elif prefix == "data" and data_kind is None and event != "map_key":
+            data_kind = "list" if event == "start_array" else event
+            if "code" in fields:
+                break
+    return fields, data_kind
+
+
+def _head(body: t.BinaryIO) -> str:
+    body.seek(0)
+    return errors.cap(body.read(errors.MAX_BODY_IN_MESSAGE + 1).decode("utf-8", "replace"))
