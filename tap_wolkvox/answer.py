@@ -9,6 +9,7 @@ dropped whole), and gets them back sorted, one at a time.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import typing as t
 
@@ -22,6 +23,22 @@ CHUNK = 1 << 20
 ENVELOPE_SCALARS = ("code", "msg", "error")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder()
+_text_decoder = msgspec.json.Decoder(dict[str, t.Optional[str]])  # noqa: UP045  (a runtime type)
+
+
+def _decode_text_row(data: bytes | memoryview) -> dict[str, str | None]:
+    """A row with every value a string or null, as Wolkvox documents them.
+
+    Anything else (a number, an object) is kept as its JSON text, so a column's type
+    never depends on data. The common all-strings row is checked in C.
+    """
+    try:
+        return _text_decoder.decode(data)
+    except msgspec.ValidationError:
+        row = _decoder.decode(data)
+        return {
+            k: v if v is None or isinstance(v, str) else _encoder.encode(v).decode() for k, v in row.items()
+        }
 
 
 class Answer:
@@ -43,11 +60,18 @@ class Answer:
 
     def __iter__(self) -> t.Iterator[dict]:
         """Rows in the order of their sort keys (the API's order when none was given)."""
+        return (row for _, row in self.keyed())
+
+    def keyed(self) -> t.Iterator[tuple[t.Any, dict]]:
+        """(sort key, row) pairs in the order of the keys."""
+        if not self.count:
+            return
         self._index.sort(key=lambda entry: entry[0])
-        spool = self._spool
-        for _, offset, length in self._index:
-            spool.seek(offset)
-            yield _decoder.decode(spool.read(length))
+        self._spool.flush()
+        fd = self._spool.fileno()
+        for key, offset, length in self._index:
+            # pread, not mmap: mapped pages would count in RSS, up to the answer's size.
+            yield key, _decode_text_row(os.pread(fd, length, offset))
 
     def close(self) -> None:
         self._spool.close()

@@ -255,10 +255,3 @@ def _envelope_msg(body: bytes) -> str:
     if not isinstance(envelope, dict):
         return ""
     return str(envelope.get("msg") or envelope.get("error") or "")
-
-
-def as_text(value: object) -> str | None:
-    """Every Wolkvox value is a string; anything else is kept as its JSON text."""
-    if value is None or isinstance(value, str):
-        return value
-    return msgspec.json.encode(value).decode()

@@ -7,7 +7,7 @@ import typing as t
 
 from singer_sdk import typing as th
 
-from tap_wolkvox.client import INFORMATION_PATH, WolkvoxStream, as_text
+from tap_wolkvox.client import INFORMATION_PATH, WolkvoxStream
 from tap_wolkvox.errors import WolkvoxAPIError
 from tap_wolkvox.report import WolkvoxReportStream
 from tap_wolkvox.usage import CallBudgetReached, near_limit
@@ -60,9 +60,8 @@ class CampaignsStream(WolkvoxStream):
         except CallBudgetReached:
             self.log("max_calls_per_run reached before the campaign list", level=logging.WARNING)
             return
-        records = [{key: as_text(value) for key, value in row.items()} for row in rows]
-        self.add_new_properties({key for record in records for key in record})
-        listed = {record.get("campaign_id") for record in records}
+        self.add_new_properties({key for row in rows for key in row})
+        listed = {row.get("campaign_id") for row in rows}
         if missing := [c for c in settings.campaign_ids if c not in listed]:
             self.log(
                 "Configured campaigns not in the operation's campaign list, not extracted this run "
@@ -71,8 +70,8 @@ class CampaignsStream(WolkvoxStream):
                 level=logging.WARNING,
             )
         if self.selected:
-            self.usage.rows += len(records)
-        yield from records
+            self.usage.rows += len(rows)
+        yield from rows
 
     def generate_child_contexts(self, record: Record, context: Context | None) -> t.Iterable[Context | None]:
         if self.is_extracted(record):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 from singer_sdk import Tap
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_wolkvox.output import StateFlushingWriter
 from tap_wolkvox.report import parse_bookmark
 from tap_wolkvox.settings import CONFIG_SCHEMA, parse_settings
 from tap_wolkvox.streams import Campaign3Stream, CampaignsStream
@@ -26,7 +26,7 @@ class TapWolkvox(Tap):
 
     name = "tap-wolkvox"
     config_jsonschema = copy.deepcopy(CONFIG_SCHEMA)  # the SDK appends its own settings to it
-    message_writer_class = MsgSpecWriter
+    message_writer_class = StateFlushingWriter
 
     def __init__(
         self,

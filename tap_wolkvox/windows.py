@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 ONE_SECOND = dt.timedelta(seconds=1)
 API_FORMAT = "%Y%m%d%H%M%S"
-ROW_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 class Window(NamedTuple):
@@ -101,10 +100,12 @@ def parse_row_date(value: object, tz: ZoneInfo) -> dt.datetime | None:
     Returns None for anything else (empty, malformed, wrong type): the caller
     decides what to do with such a row.
     """
-    if not isinstance(value, str) or len(value) != 19:
+    # fromisoformat is C and ~50x faster than strptime; the shape checks keep it to
+    # exactly the API's format (it would also take "T", offsets, fractions, dates).
+    if not isinstance(value, str) or len(value) != 19 or value[10] != " ":
         return None
     try:
-        naive = dt.datetime.strptime(value, ROW_DATE_FORMAT)
+        naive = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
     return local_naive_to_utc(naive, tz)

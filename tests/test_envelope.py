@@ -130,3 +130,11 @@ def test_taxonomy_table_reads_as_documented():
     assert find_rule(403, "anything else").action is Action.WAIT
     assert find_rule(502, "").action is Action.RETRY
     assert find_rule(418, "").action is Action.FATAL
+
+
+def test_values_that_are_not_strings_are_kept_as_their_json_text(stream):
+    row = {"campaign_id": 101, "date": "2026-01-02 08:00:00", "opt1": None, "opt2": {"a": 1}, "opt3": 1.5}
+    rows = answer(stream, 200, {"code": 200, "data": [row]})
+    assert rows == [
+        {"campaign_id": "101", "date": "2026-01-02 08:00:00", "opt1": None, "opt2": '{"a":1}', "opt3": "1.5"}
+    ]
