@@ -33,7 +33,7 @@ def run(config: dict, state: dict | None, name: str) -> list[dict]:
 
 
 def summarize(name: str, messages: list[dict]) -> dict:
-    records = [m["record"] for m in messages if m["type"] == "RECORD"]
+    records = [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == "campaign_3"]
     state = [m["value"] for m in messages if m["type"] == "STATE"][-1]
     print(f"\n== {name}: {len(records)} records ==")
     per_campaign = Counter(r["campaign_id"] for r in records)
