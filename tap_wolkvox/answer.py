@@ -47,14 +47,15 @@ class Answer:
     def __init__(self) -> None:
         self.count = 0
         self.fields: set[str] = set()
-        self.stopped_at_limit = False
+        self._size = 0
         self._spool = tempfile.TemporaryFile()
         self._index: list[tuple[t.Any, int, int]] = []
 
     def add(self, row: dict, key: t.Any) -> None:
         data = _encoder.encode(row)
-        self._index.append((key, self._spool.tell(), len(data)))
+        self._index.append((key, self._size, len(data)))
         self._spool.write(data)
+        self._size += len(data)
         self.count += 1
         self.fields.update(row)
 
@@ -96,7 +97,7 @@ def read_answer(
 
     Raises per the error taxonomy: a body that is not JSON (HTML, cut) is transient, an
     envelope `code` other than 200 is classified like a status, and `data` that is not a
-    list of objects is fatal. Reading stops after `stop_at` rows (`stopped_at_limit`).
+    list of objects is fatal. Reading stops after `stop_at` rows.
     """
     with tempfile.TemporaryFile() as body:
         for chunk in chunks:
@@ -107,15 +108,15 @@ def read_answer(
         except ijson.JSONError as exc:
             raise TransientError(f"{call}: the answer is not valid JSON ({exc}): {_head(body)}") from exc
         code = str(fields.get("code"))
-        answer = Answer()
         if code != "200":
             msg = str(fields.get("msg") or fields.get("error") or "")
             rule = errors.find_rule(int(code) if code.isdigit() else 0, msg)
             if rule.action is Action.NO_ROWS:
-                return answer
+                return Answer()
             raise errors.error_for(rule, call=call, status=status, detail=f"code {code}: {msg}")
         if data_kind != "list":
             raise WolkvoxAPIError(f"{call}: code 200 without a list of rows in `data`: {_head(body)}")
+        answer = Answer()
         body.seek(0)
         try:
             for row in ijson.items(body, "data.item", use_float=True):
@@ -123,8 +124,7 @@ def read_answer(
                     raise WolkvoxAPIError(f"{call}: a row of `data` is not an object: {errors.cap(str(row))}")
                 answer.add(row, sort_key(row) if sort_key else answer.count)
                 if stop_at is not None and answer.count >= stop_at:
-                    answer.stopped_at_limit = True
-                    break
+                    break  # a full answer may be cut: the caller drops it whole
         except ijson.JSONError as exc:
             answer.close()
             raise TransientError(f"{call}: the answer is not valid JSON ({exc}): {_head(body)}") from exc

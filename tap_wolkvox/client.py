@@ -175,7 +175,8 @@ class WolkvoxStream(RESTStream):
         """Add fields the API returned that the schema lacks (e.g. `opt13`), and re-send SCHEMA.
 
         They are typed as nullable strings, like every documented field, so a column's
-        type never depends on data. The SDK would otherwise drop them with a warning.
+        type never depends on data. Otherwise the SDK would drop them with a warning (with
+        type conformance on) or send them in RECORDs that no SCHEMA announces.
         """
         known = self.schema["properties"]
         new = sorted(set(fields) - set(known))
