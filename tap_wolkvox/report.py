@@ -148,6 +148,11 @@ class WolkvoxReportStream(WolkvoxStream):
 
     # -- records ----------------------------------------------------------------------
 
+    def generate_child_contexts(self, record: dict, context: Context | None) -> t.Iterable[Context | None]:
+        """None without child streams: the SDK would copy the context for every record."""
+        if self.child_streams:
+            yield from super().generate_child_contexts(record, context)
+
     def _utc(self, raw: object) -> str | None:
         """A row's `date` as RFC 3339 UTC, None if it cannot be parsed (cached: dates repeat)."""
         if not isinstance(raw, str):
