@@ -67,9 +67,14 @@ class WolkvoxStream(RESTStream):
         return self._tap.usage  # type: ignore[attr-defined,no-any-return]
 
     def log_sync_costs(self) -> None:
-        """The SDK's per-stream costs, then, once per run, the quota line (`usage.summary`)."""
+        """The SDK's per-stream costs, then, once per run, the quota line."""
         super().log_sync_costs()
-        if not self.usage.reported and self is list(self._tap.streams.values())[-1]:
+        if self is list(self._tap.streams.values())[-1]:
+            self.report_usage()
+
+    def report_usage(self) -> None:
+        """Log the run's quota line (`usage.summary`), once: at the end, or when it stops on an error."""
+        if not self.usage.reported:
             self.usage.reported = True
             self.log("%s", self.usage.summary(), level=logging.INFO)
 
@@ -125,9 +130,14 @@ class WolkvoxStream(RESTStream):
         """Turn what is left after retries into one fatal error that says what to do."""
         try:
             yield
+        except WolkvoxAPIError:
+            self.report_usage()
+            raise
         except WolkvoxRetriableError as exc:
+            self.report_usage()
             raise WolkvoxAPIError(f"{exc} — still failing after retries") from exc
         except NETWORK_ERRORS as exc:
+            self.report_usage()
             msg = (
                 f"{call}: network error after retries ({type(exc).__name__}); check connectivity "
                 "and that the operation allows this machine's IP"

@@ -3,8 +3,9 @@
 Wolkvox uses real HTTP statuses, answers every limit with 403, and says which limit
 in the envelope's `msg` (see the "API Response Codes" page). `TAXONOMY` below is the
 one place that maps an answer to an action: `client.WolkvoxStream.validate_response`
-applies it to HTTP statuses, `answer.read_answer` to an envelope `code` in a 200. Messages name the call (campaign and window, read from the URL, which
-never holds the token) and say what to do; response text is capped.
+applies it to HTTP statuses, `answer.read_answer` to an envelope `code` in a 200.
+Messages name the call (campaign and window, read from the URL, which never holds the
+token) and say what to do; response text is capped.
 """
 
 from __future__ import annotations

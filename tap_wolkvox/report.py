@@ -114,6 +114,7 @@ class WolkvoxReportStream(WolkvoxStream):
             with answer:
                 if answer.count >= self.max_rows_per_call:
                     if window.seconds == 1:
+                        self.report_usage()
                         raise errors.TruncatedSecondError(
                             f"{self.api}: the second {window.start} holds {self.max_rows_per_call}+ rows "
                             f"for campaign {campaign}; the API cannot return them all"

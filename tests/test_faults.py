@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 
 import pytest
@@ -76,10 +77,12 @@ def test_400_is_fatal_and_names_the_parameter_problem(small):
     assert len(small.calls) == 3
 
 
-def test_quota_used_up_stops_for_today_and_keeps_what_was_emitted(small):
+def test_quota_used_up_stops_for_today_and_keeps_what_was_emitted(small, caplog):
+    caplog.set_level(logging.INFO)
     small.quota = 5
     first = run_tap(config(small))
     assert isinstance(first.error, QuotaExhaustedError)
+    assert "Wolkvox API usage: 6 calls" in caplog.text  # the quota line, also when a run stops
     assert "daily call quota used up" in str(first.error) and "resume tomorrow" in str(first.error)
     assert "campaign 202" in str(first.error)  # calls 1-4 were campaign 101, the 6th campaign 202
     emitted = Counter(key(r) for r in first.records)
