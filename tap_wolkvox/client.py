@@ -13,7 +13,6 @@ import random
 import time
 import typing as t
 from contextlib import contextmanager
-from functools import cached_property
 
 import backoff
 import msgspec
@@ -23,7 +22,7 @@ from singer_sdk.streams import RESTStream
 from tap_wolkvox import errors
 from tap_wolkvox.answer import CHUNK, Answer, read_answer
 from tap_wolkvox.errors import Action, TransientError, WolkvoxAPIError, WolkvoxRetriableError
-from tap_wolkvox.settings import Settings, parse_settings
+from tap_wolkvox.settings import Settings
 from tap_wolkvox.usage import ApiUsage
 
 if t.TYPE_CHECKING:
@@ -56,10 +55,10 @@ class WolkvoxStream(RESTStream):
 
     # -- settings, URL, headers -------------------------------------------------------
 
-    @cached_property
+    @property
     def settings(self) -> Settings:
-        """The validated settings."""
-        return parse_settings(dict(self.config))
+        """The validated settings, parsed once by the tap."""
+        return self._tap.settings  # type: ignore[attr-defined,no-any-return]
 
     @property
     def usage(self) -> ApiUsage:

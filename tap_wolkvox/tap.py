@@ -14,7 +14,7 @@ from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wolkvox.output import StateFlushingWriter
 from tap_wolkvox.report import parse_bookmark
-from tap_wolkvox.settings import CONFIG_SCHEMA, parse_settings
+from tap_wolkvox.settings import CONFIG_SCHEMA, Settings, parse_settings
 from tap_wolkvox.streams import Campaign3Stream, CampaignsStream
 from tap_wolkvox.usage import ApiUsage
 
@@ -40,15 +40,20 @@ class TapWolkvox(Tap):
             check_state(state if isinstance(state, dict) else json.loads(Path(state).read_text("utf-8")))
         super().__init__(*args, state=state, validate_config=validate_config, **kwargs)
         if validate_config:
-            parse_settings(dict(self.config))  # checks JSON schema cannot express
+            _ = self.settings  # checks JSON schema cannot express, before any call
 
     def discover_streams(self) -> list[CampaignsStream | Campaign3Stream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
 
     @cached_property
+    def settings(self) -> Settings:
+        """The validated settings, shared by every stream."""
+        return parse_settings(dict(self.config))
+
+    @cached_property
     def usage(self) -> ApiUsage:
         """Calls and rows of this run, with the `max_calls_per_run` budget."""
-        return ApiUsage(max_calls=self.config.get("max_calls_per_run"))
+        return ApiUsage(max_calls=self.settings.max_calls_per_run)
 
     def check_token(self) -> None:
         """`--check`: verify the token with one cheap call (the campaign list), not a sync.
