@@ -1,19 +1,25 @@
 """Settings: the JSON schema users see, and the checks JSON schema cannot express.
 
-`parse_settings` turns a config dict into a typed `Settings` or raises one
-`ConfigValidationError` listing every problem, each naming the setting and how to
-fix it, before the tap makes any call.
+Each setting, its default and its bounds are declared once, in `CONFIG_SCHEMA`.
+`parse_settings` checks a config against it and across settings (what JSON schema
+cannot say), and returns a typed `Settings` or raises one `ConfigValidationError`
+listing every problem, each naming the setting and how to fix it, before any call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import re
-from dataclasses import dataclass
+import difflib
+import ipaddress
+import json
+import typing as t
+from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from jsonschema import Draft7Validator
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
@@ -30,23 +36,26 @@ CONFIG_SCHEMA = th.PropertiesList(
         required=True,
         secret=True,
         description="Wolkvox API token, sent as the `wolkvox-token` header. "
-        "Create one in wolkvox Manager → Configuration → Integrations → Tokens.",
+        "Create one in wolkvox Manager → Configuration → Integrations → Tokens. "
+        "Blanks and line breaks around it (as `echo … > file` leaves) are removed.",
     ),
     th.Property(
         "server",
-        th.StringType,
+        th.StringType(pattern=SERVER_PATTERN),
         description="The operation's server as in `wv{server}.wolkvox.com`, e.g. `0004`. "
-        "Letters, digits and `-` only. One of `server` / `api_url` is required.",
+        "Letters, digits and `-` only. One of `server` / `api_url` is required; "
+        "when both are set, `api_url` is used and `server` must still be valid.",
     ),
     th.Property(
         "api_url",
         th.StringType,
         description="Base URL that replaces `https://wv{server}.wolkvox.com`, for the local "
-        "emulator or a proxy, e.g. `http://127.0.0.1:8080`. `http` or `https` only.",
+        "emulator or a proxy, e.g. `http://127.0.0.1:8080`. `https`, or `http` only to this "
+        "machine (127.0.0.1, localhost, ::1): plain http elsewhere would send the token unencrypted.",
     ),
     th.Property(
         "campaign_ids",
-        th.ArrayType(th.StringType),
+        th.ArrayType(th.StringType(pattern=CAMPAIGN_ID_PATTERN)),
         description="Ids (digits) of the predictive campaigns to extract. Without it, every "
         "predictive campaign of `information.php?api=campaigns` is extracted (one more call a run).",
     ),
@@ -79,13 +88,13 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "window_days",
-        th.IntegerType,
+        th.IntegerType(minimum=1, maximum=MAX_WINDOW_DAYS),
         default=MAX_WINDOW_DAYS,
         description="Largest date window one call asks for, 1 to 31 days (the API's limit).",
     ),
     th.Property(
         "lookback_minutes",
-        th.IntegerType,
+        th.IntegerType(minimum=0),
         default=15,
         description="How far before the bookmark each incremental run starts, to catch rows "
         "written late. Re-read rows carry the same primary key, so an upserting target "
@@ -93,38 +102,39 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "request_timeout",
-        th.NumberType,
+        th.NumberType(exclusive_minimum=0),
         default=90,
-        description="Seconds to wait for one call; the API's own limit is 60.",
+        description="Seconds one call may take in all, from connecting to the last byte of "
+        "the answer; the API's own limit is 60. A call over it counts as a timeout.",
     ),
     th.Property(
         "max_retries",
-        th.IntegerType,
+        th.IntegerType(minimum=0),
         default=5,
         description="Retries of a call after a 5xx, invalid JSON, reset, refused connection "
         "or timeout, with exponential backoff and jitter.",
     ),
     th.Property(
         "retry_wait_seconds",
-        th.NumberType,
+        th.NumberType(minimum=0),
         default=2,
         description="First wait before such a retry; each next wait doubles (jittered).",
     ),
     th.Property(
         "busy_retries",
-        th.IntegerType,
+        th.IntegerType(minimum=0),
         default=6,
         description="Retries after a 403 for too many calls in flight or maintenance.",
     ),
     th.Property(
         "busy_wait_seconds",
-        th.NumberType,
+        th.NumberType(minimum=0),
         default=30,
         description="First wait before a busy/maintenance retry; each next wait doubles.",
     ),
     th.Property(
         "max_calls_per_run",
-        th.IntegerType,
+        th.IntegerType(minimum=1),
         description="Stop cleanly, with STATE, after this many API calls; the next run "
         "continues. Unset: no limit.",
     ),
@@ -137,18 +147,29 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "min_call_interval_seconds",
-        th.NumberType,
+        th.NumberType(minimum=0),
         default=0,
-        description="Least time between the end of one call and the start of the next, "
-        "to leave room for other integrations sharing the token.",
+        description="Least time between the end of one call (its last byte read) and the "
+        "start of the next, across all streams, to leave room for other integrations "
+        "sharing the token.",
     ),
 ).to_dict()
+
+
+SECRET_SETTINGS = frozenset(name for name, spec in CONFIG_SCHEMA["properties"].items() if spec.get("secret"))
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def default(name: str) -> t.Any:
+    """A setting's default, as declared once in `CONFIG_SCHEMA`."""
+    return CONFIG_SCHEMA["properties"][name].get("default")
 
 
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; see `CONFIG_SCHEMA` for each one's meaning."""
 
+    token: str = field(repr=False)  # a secret: never in a repr, a log or an error
     base_url: str
     campaign_ids: tuple[str, ...]
     """Empty: discover the predictive campaigns."""
@@ -168,95 +189,203 @@ class Settings:
     min_call_interval_seconds: float
 
 
-def parse_settings(config: dict) -> Settings:  # noqa: PLR0912
-    """Check `config` beyond its JSON schema; raise one error naming every problem."""
-    errors: list[str] = []
+def normalize_config(config: dict) -> dict:
+    """The config as the checks expect it: the token stripped, numbers given as text made numbers.
 
-    if not config.get("token"):
-        errors.append("`token` is missing: set it to a wolkvox API token.")
+    Environment variables (`--config ENV`, Meltano) and some secret stores give every
+    value as text; `"30"` for `request_timeout` means 30.
+    """
+    config = {name: value for name, value in config.items() if value is not None}  # null: unset
+    if isinstance(config.get("token"), str):
+        config["token"] = config["token"].strip()
+    for name, spec in CONFIG_SCHEMA["properties"].items():
+        value = config.get(name)
+        kinds = spec.get("type", [])
+        if isinstance(value, str) and ("integer" in kinds or "number" in kinds):
+            with contextlib.suppress(ValueError, ArithmeticError):
+                number = Decimal(value.strip())
+                if number.is_finite():
+                    config[name] = int(number) if number == int(number) else float(number)
+    return config
 
-    server, api_url = config.get("server"), config.get("api_url")
-    base_url = ""
-    if api_url:
-        base_url = _check_api_url(api_url, errors)
-    elif server:
-        if re.fullmatch(SERVER_PATTERN, str(server)):
-            base_url = f"https://wv{server}.wolkvox.com"
+
+def settings_from_env(environ: t.Mapping[str, str], prefix: str, schema: dict) -> dict:
+    """Settings given as `{prefix}{NAME}` variables, as text; `normalize_config` makes numbers of them.
+
+    A boolean is true for 1/true/yes/on; an array or object is JSON (an array may
+    also be comma-separated); anything else stays text, so a bad value reaches the
+    schema check, which names it, instead of failing here.
+    """
+    config: dict = {}
+    for name, spec in schema["properties"].items():
+        raw = environ.get(prefix + name.upper())
+        if raw is None:
+            continue
+        kinds = spec.get("type", [])
+        value: t.Any = raw
+        if "boolean" in kinds:
+            value = raw.strip().lower() in {"1", "true", "yes", "on", "y", "t"}
+        elif "array" in kinds or "object" in kinds:
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError:
+                value = [part.strip() for part in raw.split(",") if part.strip()] if "array" in kinds else raw
+        config[name] = value
+    return config
+
+
+def unknown_settings(config: dict, known: t.Iterable[str]) -> list[str]:
+    """A warning for each setting name the tap does not know, with the closest known one."""
+    known = list(known)
+    warnings = []
+    for name in sorted(set(config) - set(known)):
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        warnings.append(f"Unknown setting `{name}` is ignored{hint}")
+    return warnings
+
+
+def schema_problems(config: dict, schema: dict = CONFIG_SCHEMA) -> list[str]:
+    """What `schema` finds wrong, one line per setting, naming it; a secret's value is never shown."""
+    problems = []
+    validator = Draft7Validator(schema)
+    for error in sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path)):
+        path = [str(p) for p in error.absolute_path]
+        if error.validator == "required":
+            name = str(error.message).split("'")[1]
+            problems.append(f"`{name}` is required: {schema['properties'][name]['description']}")
+            continue
+        name = path[0] if path else "?"
+        spec = schema["properties"].get(name, {})
+        what = _expected(error.validator, error.validator_value)
+        if spec.get("secret"):
+            problems.append(f"`{name}` {what} (its value is not shown: it is a secret).")
         else:
-            errors.append(
-                "`server` must be letters, digits and '-' only, as in wv{server}.wolkvox.com "
-                "(e.g. `0004`); use `api_url` for anything else."
-            )
-    else:
-        errors.append("Set `server` (e.g. `0004`) or `api_url`.")
+            where = f"`{'.'.join(path)}`"
+            given = json.dumps(error.instance, default=str)
+            problems.append(f"{where} {what}, not {given}. {spec.get('description', '')}")
+    return problems
 
-    campaign_ids = tuple(str(c) for c in config.get("campaign_ids") or ())
-    bad_ids = [c for c in campaign_ids if not re.fullmatch(CAMPAIGN_ID_PATTERN, c)]
-    if bad_ids:
-        errors.append(f"`campaign_ids` must be digits only; fix {bad_ids!r}.")
+
+_TYPE_NAMES = {
+    "['string']": "text",
+    "['integer']": "a whole number",
+    "['number']": "a number",
+    "['boolean']": "true or false",
+    "['array']": "a list",
+    "['object']": "an object",
+}
+
+
+def _expected(validator: str, value: t.Any) -> str:
+    if validator == "type":
+        kinds = [value] if isinstance(value, str) else [v for v in value if v != "null"]
+        return f"must be {_TYPE_NAMES.get(str(kinds), value)}"
+    return {
+        "minimum": f"must be ≥ {value}",
+        "maximum": f"must be ≤ {value}",
+        "exclusiveMinimum": f"must be > {value}",
+        "pattern": f"must match {value}",
+        "format": f"must be a {value}",
+    }.get(validator, f"fails `{validator}: {value}`")
+
+
+def parse_settings(config: dict) -> Settings:
+    """Check `config` against `CONFIG_SCHEMA`, then across settings; raise one error naming every problem."""
+    config = normalize_config(config)
+    errors = schema_problems(config)
+    if errors:
+        raise ConfigValidationError("Invalid tap-wolkvox settings", errors=errors)
+
+    token = config["token"]
+    if not token:
+        errors.append("`token` is empty: set it to a wolkvox API token.")
+    elif not all(33 <= ord(char) <= 126 for char in token):
+        errors.append(
+            "`token` has spaces, line breaks or non-ASCII characters inside it (not shown): "
+            "copy it again from wolkvox Manager → Configuration → Integrations → Tokens."
+        )
+
+    base_url = _base_url(config, errors)
 
     tz = ZoneInfo("UTC")
     try:
-        tz = ZoneInfo(str(config.get("timezone") or "America/Bogota"))
+        tz = ZoneInfo(str(config.get("timezone") or default("timezone")))
     except (ZoneInfoNotFoundError, ValueError):
         errors.append(
             f"`timezone` {config.get('timezone')!r} is not an IANA zone name; use e.g. `America/Bogota`."
         )
-
     start_date = _check_datetime(config, "start_date", tz, errors)
     end_date = _check_datetime(config, "end_date", tz, errors) if config.get("end_date") else None
     if start_date and end_date and start_date > end_date:
         errors.append("`start_date` is after `end_date`: swap them or move one.")
 
-    window_days = config.get("window_days", MAX_WINDOW_DAYS)
-    if not _non_negative(window_days, integer=True) or not 1 <= window_days <= MAX_WINDOW_DAYS:
-        errors.append(f"`window_days` must be a whole number from 1 to {MAX_WINDOW_DAYS}.")
-
-    for name in ("lookback_minutes", "max_retries", "busy_retries"):
-        if not _non_negative(config.get(name, 0), integer=True):
-            errors.append(f"`{name}` must be a whole number ≥ 0.")
-    for name in ("retry_wait_seconds", "busy_wait_seconds", "min_call_interval_seconds"):
-        if not _non_negative(config.get(name, 0), integer=False):
-            errors.append(f"`{name}` must be a number ≥ 0.")
-    if not _non_negative(config.get("request_timeout", 90), integer=False) or not config.get(
-        "request_timeout", 90
-    ):
-        errors.append("`request_timeout` must be a number of seconds > 0.")
-
-    max_calls = config.get("max_calls_per_run")
-    if max_calls is not None and (not _non_negative(max_calls, integer=True) or max_calls < 1):
-        errors.append("`max_calls_per_run` must be a whole number ≥ 1, or unset for no limit.")
-
     if errors:
         raise ConfigValidationError("Invalid tap-wolkvox settings", errors=errors)
     assert start_date is not None
+
+    def get(name: str) -> t.Any:
+        value = config.get(name)
+        return default(name) if value is None else value
+
     return Settings(
+        token=token,
         base_url=base_url,
-        campaign_ids=campaign_ids,
-        include_stopped_campaigns=bool(config.get("include_stopped_campaigns", True)),
-        max_calls_per_run=int(max_calls) if max_calls is not None else None,
-        check_quota=bool(config.get("check_quota", False)),
+        campaign_ids=tuple(str(c) for c in config.get("campaign_ids") or ()),
+        include_stopped_campaigns=bool(get("include_stopped_campaigns")),
+        max_calls_per_run=config.get("max_calls_per_run"),
+        check_quota=bool(get("check_quota")),
         start_date=start_date,
         end_date=end_date,
         tz=tz,
-        window_days=int(window_days),
-        lookback=dt.timedelta(minutes=int(config.get("lookback_minutes", 15))),
-        request_timeout=float(config.get("request_timeout", 90)),
-        max_retries=int(config.get("max_retries", 5)),
-        retry_wait_seconds=float(config.get("retry_wait_seconds", 2)),
-        busy_retries=int(config.get("busy_retries", 6)),
-        busy_wait_seconds=float(config.get("busy_wait_seconds", 30)),
-        min_call_interval_seconds=float(config.get("min_call_interval_seconds", 0)),
+        window_days=int(get("window_days")),
+        lookback=dt.timedelta(minutes=int(get("lookback_minutes"))),
+        request_timeout=float(get("request_timeout")),
+        max_retries=int(get("max_retries")),
+        retry_wait_seconds=float(get("retry_wait_seconds")),
+        busy_retries=int(get("busy_retries")),
+        busy_wait_seconds=float(get("busy_wait_seconds")),
+        min_call_interval_seconds=float(get("min_call_interval_seconds")),
     )
+
+
+def _base_url(config: dict, errors: list[str]) -> str:
+    """`api_url` when set (checked), else `https://wv{server}.wolkvox.com` (the schema checks `server`)."""
+    server, api_url = config.get("server"), config.get("api_url")
+    if api_url:
+        return _check_api_url(api_url, errors)
+    if server:
+        return f"https://wv{server}.wolkvox.com"
+    errors.append("Set `server` (e.g. `0004`) or `api_url`.")
+    return ""
 
 
 def _check_api_url(api_url: str, errors: list[str]) -> str:
     parts = urlsplit(str(api_url))
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        host = None
+    if parts.scheme not in {"http", "https"} or not host:
         errors.append("`api_url` must be an http(s) URL such as `http://127.0.0.1:8080`.")
     elif parts.query or parts.fragment or parts.username or parts.password:
         errors.append("`api_url` must not carry a query, a fragment or credentials.")
+    elif parts.scheme == "http" and not _is_loopback(host):
+        errors.append(
+            f"`api_url` uses plain http to {host}, which is not this machine: the token would "
+            "travel unencrypted. Use https, or http only to 127.0.0.1, localhost or ::1."
+        )
     return str(api_url).rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_datetime(config: dict, name: str, tz: ZoneInfo, errors: list[str]) -> dt.datetime | None:
@@ -269,10 +398,3 @@ def _check_datetime(config: dict, name: str, tz: ZoneInfo, errors: list[str]) ->
     except ValueError:
         errors.append(f"`{name}` {value!r} is not an ISO 8601 date-time, e.g. `2026-01-01T00:00:00`.")
         return None
-
-
-def _non_negative(value: object, *, integer: bool) -> bool:
-    # Config files are read with Decimal for non-integers, so accept any real number.
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        return False
-    return value >= 0 and (not integer or value == int(value))
