@@ -60,6 +60,11 @@ class Campaign:
     opt_padding: int = 0
     """Characters added to `opt12` of every row, to make large answers (benchmarks)."""
     fields: dict = field(default_factory=dict)
+    """Fields of `info()` to add or override (e.g. `{"campaign_id": "101 "}`)."""
+    row_fields: dict = field(default_factory=dict)
+    """Fields added to every row, as the API might add them (e.g. `{"OPT1": "x", "": "y"}`)."""
+    null_key_every: int = 0
+    """Every Nth row of an hour has `conn_id` and `telephone` null (0: never)."""
 
     def info(self) -> dict:
         """The campaign as `information.php?api=campaigns` lists it."""
@@ -110,7 +115,7 @@ def rows_for_hour(seed: int, campaign: Campaign, hour: dt.datetime) -> list[tupl
         date = when.strftime("%Y-%m-%d %H:%M:%S")
         if campaign.bad_date_every and index % campaign.bad_date_every == campaign.bad_date_every - 1:
             date = rng.choice(["", "0000-00-00 00:00:00", "2026-13-45 99:99:99"])
-        row = {
+        row: dict[str, str | None] = {
             "campaign_id": campaign.campaign_id,
             "customer_name": rng.choice(FIRST_NAMES),
             "customer_last_name": rng.choice(LAST_NAMES),
@@ -123,23 +128,32 @@ def rows_for_hour(seed: int, campaign: Campaign, hour: dt.datetime) -> list[tupl
         for n in range(1, 13 + campaign.extra_opts):
             row[f"opt{n}"] = _opt_value(rng, n)
         if campaign.opt_padding:
-            row["opt12"] = (row["opt12"] + " relleno ñ" * (campaign.opt_padding // 10 + 1))[
+            row["opt12"] = (str(row["opt12"]) + " relleno ñ" * (campaign.opt_padding // 10 + 1))[
                 : campaign.opt_padding
             ]
         row["conn_id"] = f"{when:%Y%m%d%H%M%S}{campaign.campaign_id}{index:04d}"
+        row.update(campaign.row_fields)
+        if campaign.null_key_every and index % campaign.null_key_every == campaign.null_key_every - 1:
+            row["conn_id"] = row["telephone"] = None
         rows.append((when, row))
     return rows
 
 
-def rows_between(seed: int, campaign: Campaign, start: dt.datetime, end: dt.datetime) -> list[dict]:
-    """Rows attempted in `start..end` (naive local, both inclusive), as the API filters them.
+def rows_between(
+    seed: int, campaign: Campaign, start: dt.datetime, end: dt.datetime, *, end_exclusive: bool = False
+) -> list[dict]:
+    """Rows attempted in `start..end` (naive local; `end` included unless `end_exclusive`).
 
     A row whose `date` was sent malformed is still filtered on when it happened.
     """
     rows: list[dict] = []
     hour = start.replace(minute=0, second=0, microsecond=0)
     while hour <= end:
-        rows.extend(row for when, row in rows_for_hour(seed, campaign, hour) if start <= when <= end)
+        rows.extend(
+            row
+            for when, row in rows_for_hour(seed, campaign, hour)
+            if start <= when and (when < end if end_exclusive else when <= end)
+        )
         hour += HOUR
     return rows
 

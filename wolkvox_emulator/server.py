@@ -42,7 +42,12 @@ class Fault:
 
     kind: `status` (answer `status` with `msg`), `reset` (drop the connection), `slow`
     (wait `seconds`, then answer), `bad_json` (a 200 cut mid-body), `html` (a proxy's
-    HTML page with `status`).
+    HTML page with `status`), and, on a report call: `drip_headers` / `drip_body` (send
+    the answer one byte every `seconds`), `endless` (a 200 body that never ends), `bom`
+    (a UTF-8 BOM before the JSON), `cut_rows` (the answer cut inside its rows),
+    `html_echo` (an HTML error page quoting the first row), `data_object` (`data` as an
+    object), `no_msg` (`status` with an envelope without `msg`), `stray_rows` (the
+    answer plus rows from a day later), `duplicate_rows` (every row twice).
     """
 
     on_call: int
@@ -79,6 +84,8 @@ class Emulator:
     quota: int | None = None
     """Calls per day; None: licences × 1000."""
     max_rows: int = MAX_ROWS
+    end_exclusive: bool = False
+    """Read `date_end` as exclusive: the API does not document which it is."""
     code_style: str = "alternate"
     """`int`, `str`, or `alternate` between them call by call."""
     faults: list[Fault] = field(default_factory=list)
@@ -142,8 +149,8 @@ class Emulator:
         end = min(end, self.local_now())
         if campaign is None or start > end:
             return []
-        rows = rows_between(self.seed, campaign, start, end)
-        rows.sort(key=lambda row: (row["telephone"], row["conn_id"]))  # not by date, on purpose
+        rows = rows_between(self.seed, campaign, start, end, end_exclusive=self.end_exclusive)
+        rows.sort(key=lambda row: (row["telephone"] or "", row["conn_id"] or ""))  # not by date, on purpose
         return rows
 
     @property
@@ -187,15 +194,19 @@ class Emulator:
                 return envelope(403, "FORBIDDEN", "TOKEN LIMIT EXCEEDED")
             self._used_today[today] = self._used_today.get(today, 0) + 1
         fault = next((f for f in self.faults if f.on_call == call.number), None)
-        if fault is not None and fault.kind != "slow":
+        if fault is not None and fault.kind in ANSWER_FAULTS:
             return fault.status, fault
-        if fault is not None:
+        if fault is not None and fault.kind == "slow":
             time.sleep(fault.seconds)
         if path.endswith("/information.php"):
-            return self._information(call, query)
-        if path.endswith("/reports_manager.php"):
-            return self._report(call, query)
-        return envelope(404, "NOT FOUND", "Validate dates entered")
+            status, body = self._information(call, query)
+        elif path.endswith("/reports_manager.php"):
+            status, body = self._report(call, query)
+        else:
+            status, body = envelope(404, "NOT FOUND", "Validate dates entered")
+        if fault is not None and fault.kind in BODY_FAULTS and isinstance(body, dict):
+            return 200, fault_body(fault, body)
+        return status, body
 
     def _information(self, call: Call, query: dict[str, str]) -> tuple[int, object]:
         if query.get("api") == "campaigns":
@@ -260,6 +271,61 @@ class Emulator:
             self._in_flight[token] -= 1
 
 
+ANSWER_FAULTS = {"status", "reset", "bad_json", "html"}
+"""Faults that replace the answer."""
+BODY_FAULTS = {
+    "drip_headers",
+    "drip_body",
+    "endless",
+    "bom",
+    "cut_rows",
+    "html_echo",
+    "data_object",
+    "no_msg",
+    "stray_rows",
+    "duplicate_rows",
+}
+"""Faults that change how a computed answer is sent (`FaultyBody`)."""
+
+
+@dataclass
+class FaultyBody:
+    """An answer to send wrongly: `payload` per `fault.kind`."""
+
+    fault: Fault
+    payload: bytes
+
+
+def fault_body(fault: Fault, body: dict) -> FaultyBody:
+    """The bytes a body fault sends instead of `body` (an envelope, with or without rows)."""
+    rows = list(body.get("data") or [])
+    encoded = json.dumps(body, ensure_ascii=False).encode()
+    if fault.kind == "bom":
+        return FaultyBody(fault, b"\xef\xbb\xbf" + encoded)
+    if fault.kind == "cut_rows":
+        return FaultyBody(fault, encoded[: len(encoded) * 2 // 3])
+    if fault.kind == "html_echo":
+        row = json.dumps(rows[0] if rows else {}, ensure_ascii=False)
+        return FaultyBody(fault, f"<html><body><h1>Error</h1><pre>{row}</pre></body></html>".encode())
+    if fault.kind == "data_object":
+        return FaultyBody(fault, json.dumps({**body, "data": {"rows": rows}}, ensure_ascii=False).encode())
+    if fault.kind == "no_msg":
+        return FaultyBody(fault, json.dumps({"code": fault.status, "data": rows[:1]}).encode())
+    if fault.kind == "stray_rows":
+        stray = [{**row, "date": _day_later(row.get("date"))} for row in rows[:3]]
+        return FaultyBody(fault, json.dumps({**body, "data": rows + stray}, ensure_ascii=False).encode())
+    if fault.kind == "duplicate_rows":
+        return FaultyBody(fault, json.dumps({**body, "data": rows + rows}, ensure_ascii=False).encode())
+    return FaultyBody(fault, encoded)  # drip_headers, drip_body, endless: sent by the handler
+
+
+def _day_later(date: object) -> object:
+    try:
+        return (dt.datetime.fromisoformat(str(date)) + dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return date
+
+
 def envelope(
     status: int, error: str | None, msg: str, data: list | None = None, *, code: int | str | None = None
 ) -> tuple[int, dict]:
@@ -289,6 +355,8 @@ class WolkvoxHandler(BaseHTTPRequestHandler):
             status, body = self.emulator.answer(parts.path, query, token, too_many_in_flight=too_many)
             if isinstance(body, Fault):
                 self._send_fault(body)
+            elif isinstance(body, FaultyBody):
+                self._send_faulty(body)
             else:
                 self._send(status, body)
         finally:
@@ -316,6 +384,37 @@ class WolkvoxHandler(BaseHTTPRequestHandler):
             self._send(fault.status, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
         else:
             self._send(*envelope(fault.status, "ERROR", fault.msg))
+
+    def _send_faulty(self, body: FaultyBody) -> None:
+        kind, pause = body.fault.kind, body.fault.seconds
+        status = body.fault.status if kind in {"html_echo", "no_msg"} else 200
+        try:
+            if kind == "drip_headers":
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n":
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(pause)
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html" if kind == "html_echo" else "application/json")
+            if kind != "endless":
+                self.send_header("Content-Length", str(len(body.payload)))
+            else:
+                self.close_connection = True
+            self.end_headers()
+            if kind == "drip_body":
+                for byte in body.payload:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(pause)
+            elif kind == "endless":
+                self.wfile.write(body.payload[:-2])  # inside the last row: never valid JSON
+                filler = b" " * (1 << 16)
+                while True:
+                    self.wfile.write(filler)
+            else:
+                self.wfile.write(body.payload)
+        except OSError:
+            self.close_connection = True  # the client hung up, as a client with a deadline does
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: tests read `Emulator.calls` instead."""
