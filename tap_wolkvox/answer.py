@@ -9,7 +9,9 @@ dropped whole), and gets them back sorted, one at a time.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import tempfile
 import typing as t
 
@@ -41,23 +43,73 @@ def _decode_text_row(data: bytes | memoryview) -> dict[str, str | None]:
         }
 
 
+FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def field_name(raw: str) -> str:
+    """A field name every warehouse accepts: lower case, `[a-z0-9_]`, not starting with a digit.
+
+    `OPT1` → `opt1`, `Fecha Inicio ` → `fecha_inicio`, `a"b` → `a_b`, `1x` → `_1x`,
+    `""` → `unnamed`. The API's own names (`opt13`, `conn_id`) already are such names.
+    """
+    name = re.sub(r"[^a-z0-9_]+", "_", raw.strip().lower()).strip("_") or "unnamed"
+    return f"_{name}" if name[0].isdigit() else name
+
+
 class Answer:
-    """The rows of one 200 answer, spooled: `count` first, then the rows, sorted if asked."""
+    """The rows of one 200 answer, spooled: `count` first, then the rows, sorted if asked.
+
+    Field names that are not plain identifiers are renamed (`field_name`, listed in
+    `renamed`); exact duplicate rows are kept once (counted in `duplicates`).
+    """
 
     def __init__(self) -> None:
         self.count = 0
+        self.duplicates = 0
         self.fields: set[str] = set()
+        self.renamed: dict[str, str] = {}
         self._size = 0
         self._spool = tempfile.TemporaryFile()
         self._index: list[tuple[t.Any, int, int]] = []
+        self._digests: set[bytes] = set()
+
+    @property
+    def received(self) -> int:
+        """Rows the API sent, duplicates included: what its 60,000-row cut counts."""
+        return self.count + self.duplicates
+
+    def normalized(self, row: dict) -> dict:
+        """The row with plain-identifier field names (see `field_name`)."""
+        if all(FIELD_NAME.fullmatch(name) for name in row):
+            return row
+        return self._renamed(row)
 
     def add(self, row: dict, key: t.Any) -> None:
         data = _encoder.encode(row)
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if digest in self._digests:
+            self.duplicates += 1
+            return
+        self._digests.add(digest)
         self._index.append((key, self._size, len(data)))
         self._spool.write(data)
         self._size += len(data)
         self.count += 1
         self.fields.update(row)
+
+    def _renamed(self, row: dict) -> dict:
+        """The row with `field_name` names; a name taken already gets `__2`, `__3`, ..."""
+        renamed: dict = {}
+        for raw, value in row.items():
+            name = raw if FIELD_NAME.fullmatch(raw) else field_name(raw)
+            base, n = name, 1
+            while name in renamed or (name != raw and name in row):
+                n += 1
+                name = f"{base}__{n}"
+            if name != raw:
+                self.renamed[raw] = name
+            renamed[name] = value
+        return renamed
 
     def __iter__(self) -> t.Iterator[dict]:
         """Rows in the order of their sort keys (the API's order when none was given)."""
@@ -97,16 +149,29 @@ def read_answer(
 
     Raises per the error taxonomy: a body that is not JSON (HTML, cut) is transient, an
     envelope `code` other than 200 is classified like a status, and `data` that is not a
-    list of objects is fatal. Reading stops after `stop_at` rows.
+    list of objects is fatal, as is a body over `errors.MAX_ANSWER_BYTES`. A UTF-8 BOM
+    before the JSON is skipped. Reading stops after `stop_at` rows. No message quotes
+    the body: it holds customer rows.
     """
     with tempfile.TemporaryFile() as body:
+        size = 0
         for chunk in chunks:
+            size += len(chunk)
+            if size > errors.MAX_ANSWER_BYTES:
+                raise WolkvoxAPIError(
+                    f"{call}: the answer is over {errors.MAX_ANSWER_BYTES >> 20} MB and still growing; "
+                    "the API documents 256 MB at most, so this is not a Wolkvox answer or it is "
+                    "broken. Stopped reading; check `api_url` / `server`."
+                )
             body.write(chunk)
         body.seek(0)
+        start = 3 if body.read(3) == errors.UTF8_BOM else 0
+        not_json = f"{call}: the answer is not valid JSON ({size} bytes, not quoted)"
+        body.seek(start)
         try:
             fields, data_kind = _envelope(body)
         except ijson.JSONError as exc:
-            raise TransientError(f"{call}: the answer is not valid JSON ({exc}): {_head(body)}") from exc
+            raise TransientError(not_json) from exc
         code = str(fields.get("code"))
         if code != "200":
             msg = str(fields.get("msg") or fields.get("error") or "")
@@ -115,19 +180,23 @@ def read_answer(
                 return Answer()
             raise errors.error_for(rule, call=call, status=status, detail=f"code {code}: {msg}")
         if data_kind != "list":
-            raise WolkvoxAPIError(f"{call}: code 200 without a list of rows in `data`: {_head(body)}")
+            kind = {None: "missing", "start_map": "an object"}.get(data_kind, "not a list")
+            raise WolkvoxAPIError(f"{call}: code 200, but `data` is {kind}, not a list of rows (not quoted)")
         answer = Answer()
-        body.seek(0)
+        body.seek(start)
         try:
             for row in ijson.items(body, "data.item", use_float=True):
                 if not isinstance(row, dict):
-                    raise WolkvoxAPIError(f"{call}: a row of `data` is not an object: {errors.cap(str(row))}")
-                answer.add(row, sort_key(row) if sort_key else answer.count)
-                if stop_at is not None and answer.count >= stop_at:
+                    raise WolkvoxAPIError(
+                        f"{call}: a row of `data` is {type(row).__name__}, not an object (not quoted)"
+                    )
+                named = answer.normalized(row)
+                answer.add(named, sort_key(named) if sort_key else answer.count)
+                if stop_at is not None and answer.received >= stop_at:
                     break  # a full answer may be cut: the caller drops it whole
         except ijson.JSONError as exc:
             answer.close()
-            raise TransientError(f"{call}: the answer is not valid JSON ({exc}): {_head(body)}") from exc
+            raise TransientError(not_json) from exc
         except BaseException:
             answer.close()
             raise
@@ -157,8 +226,3 @@ def _envelope(body: t.BinaryIO) -> tuple[dict[str, t.Any], str | None]:
             if "code" in fields:
                 break
     return fields, data_kind
-
-
-def _head(body: t.BinaryIO) -> str:
-    body.seek(0)
-    return errors.cap(body.read(errors.MAX_BODY_IN_MESSAGE + 1).decode("utf-8", "replace"))

@@ -10,24 +10,31 @@ from __future__ import annotations
 import copy
 import logging
 import random
-import time
 import typing as t
 from contextlib import contextmanager
 
 import backoff
 import msgspec
 import requests
+import urllib3
 from singer_sdk.streams import RESTStream
 
 from tap_wolkvox import errors
 from tap_wolkvox.answer import CHUNK, Answer, read_answer
-from tap_wolkvox.errors import Action, TransientError, WolkvoxAPIError, WolkvoxRetriableError
+from tap_wolkvox.deadline import CallDeadline, CallTimedOut, DeadlineAdapter
+from tap_wolkvox.errors import (
+    Action,
+    BusyError,
+    TransientError,
+    WolkvoxAPIError,
+    WolkvoxRetriableError,
+    network_reason,
+)
 from tap_wolkvox.settings import Settings
 from tap_wolkvox.usage import ApiUsage
 
 if t.TYPE_CHECKING:
     from backoff.types import Details
-    from singer_sdk.helpers.types import Context
 
 INFORMATION_PATH = "/api/v2/information.php"
 
@@ -51,7 +58,10 @@ class WolkvoxStream(RESTStream):
         self.schema = copy.deepcopy(type(self).schema)  # type: ignore[misc,arg-type]
         # Bodies are read as they arrive (`parse_response`), never whole into memory.
         self.requests_session.stream = True
-        self._last_call_ended = 0.0
+        # `request_timeout` bounds each call in all, body included (`deadline.py`).
+        for prefix in ("http://", "https://"):
+            self.requests_session.mount(prefix, DeadlineAdapter())
+        self._previous_call_timed_out = False
 
     # -- settings, URL, headers -------------------------------------------------------
 
@@ -65,25 +75,13 @@ class WolkvoxStream(RESTStream):
         """The run's call count and budget, shared by every stream of the tap."""
         return self._tap.usage  # type: ignore[attr-defined,no-any-return]
 
-    def log_sync_costs(self) -> None:
-        """The SDK's per-stream costs, then, once per run, the quota line."""
-        super().log_sync_costs()
-        if self is list(self._tap.streams.values())[-1]:
-            self.report_usage()
-
-    def report_usage(self) -> None:
-        """Log the run's quota line (`usage.summary`), once: at the end, or when it stops on an error."""
-        if not self.usage.reported:
-            self.usage.reported = True
-            self.log("%s", self.usage.summary(), level=logging.INFO)
-
     @property
     def url_base(self) -> str:
         return self.settings.base_url
 
     @property
     def http_headers(self) -> dict:
-        return {"wolkvox-token": self.config["token"], "User-Agent": self.user_agent}
+        return {"wolkvox-token": self.settings.token, "User-Agent": self.user_agent}
 
     @property
     def timeout(self) -> float:  # type: ignore[override]
@@ -94,52 +92,80 @@ class WolkvoxStream(RESTStream):
 
     # -- calls ------------------------------------------------------------------------
 
-    def fetch_information(self, api: str) -> list[dict]:
-        """Rows of `information.php?api=...` (e.g. `campaigns`), with the same retries."""
+    def fetch_information(self, api: str, *, retry: bool = True, timeout: float | None = None) -> list[dict]:
+        """Rows of `information.php?api=...` (e.g. `campaigns`), with the same retries unless told not to."""
         with self._giving_up(f"information {api}"):
-            fetch = self.request_decorator(self.call_api)
-            with fetch(INFORMATION_PATH, {"api": api}, None) as answer:
+            fetch = self.request_decorator(self.call_api) if retry else self.call_api
+            with fetch(INFORMATION_PATH, {"api": api}, timeout=timeout) as answer:
                 return list(answer)
 
     def call_api(
         self,
         path: str,
         params: dict,
-        context: Context | None,
         *,
         sort_key: t.Callable[[dict], t.Any] | None = None,
         stop_at: int | None = None,
+        timeout: float | None = None,
     ) -> Answer:
-        """One call: its rows (see `parse_response`); raises per the taxonomy. Paced, not retried."""
-        wait = self._last_call_ended + self.settings.min_call_interval_seconds - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
+        """One call: its rows (see `parse_response`); raises per the taxonomy. Paced, not retried.
+
+        `timeout` (default `request_timeout`) bounds the whole call, body included.
+        """
+        self.usage.pace(self.settings.min_call_interval_seconds)
         prepared = self.build_prepared_request(
             method="GET", url=f"{self.url_base}{path}", params=params, headers=self.http_headers
         )
         self.usage.spend_one()
+        seconds = timeout or self.timeout
+        deadline = CallDeadline(seconds)
         try:
-            response = self._request(prepared, context)  # validate_response runs here
+            with deadline:
+                response = self.requests_session.send(
+                    prepared, timeout=seconds, allow_redirects=self.allow_redirects
+                )
+                with response:
+                    self.validate_response(response)
+                    answer = self.parse_response(response, sort_key=sort_key, stop_at=stop_at)
+        except requests.exceptions.InvalidHeader:
+            # Its message would quote the header value: the token.
+            raise WolkvoxAPIError("The token is not a valid HTTP header value (not shown)") from None
+        except NETWORK_ERRORS as exc:
+            self._previous_call_timed_out = deadline.expired or _is_read_timeout(exc)
+            if self._previous_call_timed_out and not isinstance(exc, CallTimedOut):
+                raise CallTimedOut(
+                    f"{errors.describe_call(prepared.url)}: no complete answer within "
+                    f"{seconds:g}s (request_timeout)"
+                ) from exc
+            raise
+        except BusyError as exc:
+            if self._previous_call_timed_out:
+                raise BusyError(
+                    f"{exc}; this run's previous call timed out and may still be running at the server"
+                ) from exc
+            raise
         finally:
-            self._last_call_ended = time.monotonic()
-        return self.parse_response(response, sort_key=sort_key, stop_at=stop_at)
+            self.usage.call_ended()  # paced from the last byte read, whatever the stream
+        self._previous_call_timed_out = False
+        return answer
 
     @contextmanager
     def _giving_up(self, call: str) -> t.Iterator[None]:
         """Turn what is left after retries into one fatal error that says what to do."""
         try:
             yield
-        except WolkvoxAPIError:
-            self.report_usage()
-            raise
         except WolkvoxRetriableError as exc:
-            self.report_usage()
             raise WolkvoxAPIError(f"{exc} — still failing after retries") from exc
+        except CallTimedOut as exc:
+            raise WolkvoxAPIError(
+                f"{exc}, still after retries: the server is too slow for this window. Raise "
+                "`request_timeout` or lower `window_days`, or check the network to the server."
+            ) from exc
         except NETWORK_ERRORS as exc:
-            self.report_usage()
             msg = (
-                f"{call}: network error after retries ({type(exc).__name__}); check connectivity "
-                "and that the operation allows this machine's IP"
+                f"{call}: could not get an answer from {self.url_base} ({network_reason(exc)}). "
+                "Check `api_url` / `server`, that the server (or the local emulator) is running, "
+                "this machine's connectivity, and that the operation allows this machine's IP."
             )
             raise WolkvoxAPIError(msg) from exc
 
@@ -149,15 +175,16 @@ class WolkvoxStream(RESTStream):
         """Apply `errors.TAXONOMY` to a non-200 answer (200s are checked in `parse_response`)."""
         if response.status_code == 200:
             return
-        msg = _envelope_msg(response.content)
-        rule = errors.find_rule(response.status_code, msg or response.text)
+        body = errors.read_capped(response.iter_content(CHUNK), errors.MAX_ERROR_BODY)
+        msg = _envelope_msg(body)
+        rule = errors.find_rule(response.status_code, msg)
         if rule.action is Action.NO_ROWS:
             return
         raise errors.error_for(
             rule,
             call=errors.describe_call(response.url),
             status=response.status_code,
-            detail=msg or response.text,
+            detail=msg if msg else errors.describe_body(body),
         )
 
     def parse_response(
@@ -242,11 +269,15 @@ class WolkvoxStream(RESTStream):
     def backoff_handler(self, details: Details) -> None:
         """Log a retry without the request object (its headers hold the token)."""
         exc = details.get("exception")
+        if isinstance(exc, (WolkvoxRetriableError, CallTimedOut)):
+            reason = str(exc)
+        else:
+            reason = f"{self.url_base}: {network_reason(exc)}" if exc else "?"
         self.log(
             "Retry %d in %.1fs after: %s",
             details.get("tries"),
             details.get("wait") or 0,
-            f"{type(exc).__name__}: {exc}" if isinstance(exc, WolkvoxRetriableError) else type(exc).__name__,
+            reason,
             level=logging.WARNING,
         )
 
@@ -254,6 +285,13 @@ class WolkvoxStream(RESTStream):
 def _stretch_jitter(value: float) -> float:
     """Up to 25% more: spreads retries of processes sharing a token, and keeps waits growing."""
     return value * random.uniform(1.0, 1.25)  # noqa: S311  (jitter, not cryptography)
+
+
+def _is_read_timeout(exc: BaseException) -> bool:
+    """Whether a requests error is a socket read timing out (requests reports a stall mid-body so)."""
+    return isinstance(exc, requests.exceptions.Timeout) or any(
+        isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args
+    )
 
 
 def _envelope_msg(body: bytes) -> str:
@@ -264,4 +302,4 @@ def _envelope_msg(body: bytes) -> str:
         return ""
     if not isinstance(envelope, dict):
         return ""
-    return str(envelope.get("msg") or envelope.get("error") or "")
+    return errors.one_line(str(envelope.get("msg") or envelope.get("error") or ""))

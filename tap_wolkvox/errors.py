@@ -5,18 +5,30 @@ in the envelope's `msg` (see the "API Response Codes" page). `TAXONOMY` below is
 one place that maps an answer to an action: `client.WolkvoxStream.validate_response`
 applies it to HTTP statuses, `answer.read_answer` to an envelope `code` in a 200.
 Messages name the call (campaign and window, read from the URL, which never holds the
-token) and say what to do; response text is capped.
+token) and say what to do. They quote at most the envelope's `msg`, on one short line,
+never a body: a body may echo customer rows (names, ids, phones), which are personal data.
 """
 
 from __future__ import annotations
 
 import enum
+import socket
+import typing as t
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-MAX_BODY_IN_MESSAGE = 300
+MAX_MSG_IN_MESSAGE = 160
+"""Characters of an envelope `msg` quoted in a message, on one line."""
+
+MAX_ERROR_BODY = 64 * 1024
+"""Bytes of a non-200 answer read to find its `msg`; the rest is not read."""
+
+MAX_ANSWER_BYTES = 300 * 1024 * 1024
+"""Bytes of a 200 answer spooled at most: the API documents 256 MB as its largest answer."""
+
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class Action(enum.Enum):
@@ -125,15 +137,64 @@ def describe_call(url: str | None) -> str:
     return ", ".join(parts)
 
 
-def cap(text: str, limit: int = MAX_BODY_IN_MESSAGE) -> str:
-    """Shorten response text for a message; a body can be hundreds of megabytes."""
+def one_line(text: str, limit: int = MAX_MSG_IN_MESSAGE) -> str:
+    """An envelope `msg` fit for a log line: one line, at most `limit` characters."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} chars)"
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def describe_body(body: bytes) -> str:
+    """What a body is, without quoting it: it may echo customer rows."""
+    head = body[:512].lstrip(UTF8_BOM).lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        kind = "an HTML page"
+    elif head.startswith((b"{", b"[")):
+        kind = "JSON without a `msg`"
+    elif not head:
+        kind = "an empty body"
+    else:
+        kind = "a body that is not JSON"
+    return f"{kind} of {len(body)} bytes, not quoted"
+
+
+def read_capped(chunks: t.Iterable[bytes], limit: int) -> bytes:
+    """At most `limit` bytes of a body."""
+    body = bytearray()
+    for chunk in chunks:
+        body += chunk
+        if len(body) >= limit:
+            break
+    return bytes(body[:limit])
+
+
+def network_reason(exc: BaseException) -> str:
+    """A short reason for a network error, from its causes (never its text: it may quote headers)."""
+    seen: BaseException | None = exc
+    chain: list[BaseException] = []
+    while seen is not None and len(chain) < 10:
+        chain.append(seen)
+        chain.extend(arg for arg in seen.args if isinstance(arg, BaseException))
+        seen = seen.__cause__ or seen.__context__
+    for cause in chain:
+        for kind, reason in _NETWORK_REASONS:
+            if isinstance(cause, kind):
+                return reason
+    name = type(exc).__name__
+    return "timed out" if "Timeout" in name else f"network error: {name}"
+
+
+_NETWORK_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (ConnectionRefusedError, "connection refused: nothing listens there"),
+    (socket.gaierror, "the host name does not resolve"),
+    (ConnectionResetError, "the connection was reset"),
+    (TimeoutError, "timed out"),
+    (socket.timeout, "timed out"),
+)
 
 
 def error_for(rule: Rule, *, call: str, status: int, detail: str) -> Exception:
-    """The exception that carries out `rule` for one call."""
-    message = f"{call}: {rule.advice} (HTTP {status}: {cap(detail)})"
+    """The exception that carries out `rule` for one call; `detail` is a `msg` or `describe_body`."""
+    message = f"{call}: {rule.advice} (HTTP {status}: {one_line(detail)})"
     if rule.action is Action.FATAL:
         return rule.fatal_class(message)
     if rule.action is Action.CONFIRM:

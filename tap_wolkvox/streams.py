@@ -60,6 +60,9 @@ class CampaignsStream(WolkvoxStream):
         except CallBudgetReached:
             self.log("max_calls_per_run reached before the campaign list", level=logging.WARNING)
             return
+        for row in rows:  # ids go into STATE and URLs: " 101" from the API is 101
+            if isinstance(row.get("campaign_id"), str):
+                row["campaign_id"] = row["campaign_id"].strip()
         self.add_new_properties({key for row in rows for key in row})
         listed = {row.get("campaign_id") for row in rows}
         if missing := [c for c in settings.campaign_ids if c not in listed]:
@@ -74,8 +77,13 @@ class CampaignsStream(WolkvoxStream):
         yield from rows
 
     def generate_child_contexts(self, record: Record, context: Context | None) -> t.Iterable[Context | None]:
-        if self.is_extracted(record):
-            yield {"campaign_id": record["campaign_id"]}
+        if not self.is_extracted(record):
+            return
+        campaign_id = record.get("campaign_id")
+        if isinstance(campaign_id, str) and campaign_id.isdigit():
+            yield {"campaign_id": campaign_id}
+        else:
+            self.log("A campaign of the list has no digit campaign_id: skipped", level=logging.WARNING)
 
     def is_extracted(self, campaign: Record) -> bool:
         """Whether campaign_3 is read for this campaign."""

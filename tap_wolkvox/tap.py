@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
+import logging
+import os
+import sys
 import typing as t
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
 import click
+import dotenv
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_wolkvox.errors import WolkvoxAPIError
 from tap_wolkvox.output import StateFlushingWriter
 from tap_wolkvox.report import parse_bookmark
-from tap_wolkvox.settings import CONFIG_SCHEMA, Settings, parse_settings
+from tap_wolkvox.settings import (
+    CONFIG_SCHEMA,
+    Settings,
+    normalize_config,
+    parse_settings,
+    settings_from_env,
+    unknown_settings,
+)
 from tap_wolkvox.streams import Campaign3Stream, CampaignsStream
 from tap_wolkvox.usage import ApiUsage
 
 STREAM_TYPES = (CampaignsStream, Campaign3Stream)
+CHECK_TIMEOUT = 15.0
+"""Seconds `--check` waits for its one call."""
+FUTURE_BOOKMARK_TOLERANCE = dt.timedelta(minutes=5)
+"""Clock skew between machines that a bookmark in the future may show before it is refused."""
 
 
 class TapWolkvox(Tap):
@@ -31,16 +49,23 @@ class TapWolkvox(Tap):
     def __init__(
         self,
         *args: t.Any,
-        state: dict | str | Path | None = None,
+        config: dict | str | Path | list[str | Path] | None = None,
+        parse_env_config: bool = False,
         validate_config: bool = True,
         **kwargs: t.Any,
     ) -> None:
-        if validate_config and state is not None:
-            # Before the SDK reads it: a malformed state would fail there without a hint.
-            check_state(state if isinstance(state, dict) else json.loads(Path(state).read_text("utf-8")))
-        super().__init__(*args, state=state, validate_config=validate_config, **kwargs)
+        # Env vars are read here, not by the SDK, so numbers given as text work (`normalize_config`).
+        config_dict = normalize_config(load_config(config, parse_env=parse_env_config))
         if validate_config:
-            _ = self.settings  # checks JSON schema cannot express, before any call
+            for warning in unknown_settings(config_dict, self.config_jsonschema["properties"]):
+                self.logger.warning("%s", warning)
+            parse_settings(config_dict)  # our messages first, before the SDK's own check
+        super().__init__(*args, config=config_dict, validate_config=validate_config, **kwargs)
+
+    def load_state(self, state: dict[str, t.Any]) -> None:
+        """Refuse a state this tap did not write before reading it (SDK hook)."""
+        check_state(state)
+        super().load_state(state)
 
     def discover_streams(self) -> list[CampaignsStream | Campaign3Stream]:
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
@@ -55,18 +80,32 @@ class TapWolkvox(Tap):
         """Calls and rows of this run, with the `max_calls_per_run` budget."""
         return ApiUsage(max_calls=self.settings.max_calls_per_run)
 
+    def sync_and_report(self) -> None:
+        """`sync_all`, then the run's quota line however it ends (a bug or a closed pipe too).
+
+        `Tap.sync_all` is final, so the CLI (`invoke`) runs this instead.
+        """
+        try:
+            self.sync_all()
+        finally:
+            self.logger.info("%s", self.usage.summary())
+
     def check_token(self) -> None:
         """`--check`: verify the token with one cheap call (the campaign list), not a sync.
 
-        Also says which configured campaigns the operation does not have, or that are
-        not predictive (campaign_3 reports only predictive campaigns). The SDK's
-        `--test` instead syncs one record, which costs a full window's call.
+        One attempt, with a short timeout. Also says which configured campaigns the
+        operation does not have, or that are not predictive (campaign_3 reports only
+        predictive campaigns). The SDK's `--test` instead syncs, which costs a window's call.
         """
         stream = self.streams[CampaignsStream.name]
         assert isinstance(stream, CampaignsStream)
-        campaigns = {row.get("campaign_id"): row for row in stream.fetch_information("campaigns")}
-        self.logger.info("Token accepted: the operation has %d campaigns", len(campaigns))
-        configured = stream.settings.campaign_ids
+        timeout = min(CHECK_TIMEOUT, self.settings.request_timeout)
+        rows = stream.fetch_information("campaigns", retry=False, timeout=timeout)
+        campaigns = {str(row.get("campaign_id", "")).strip(): row for row in rows}
+        self.logger.info(
+            "Token accepted by %s: the operation has %d campaigns", self.settings.base_url, len(campaigns)
+        )
+        configured = self.settings.campaign_ids
         if missing := [c for c in configured if c not in campaigns]:
             self.logger.warning("Campaigns not found in the operation: %s", missing)
         if other := [
@@ -77,16 +116,45 @@ class TapWolkvox(Tap):
             )
 
     @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: t.Any = None,
+        state: t.IO[str] | None = None,
+        catalog: t.IO[str] | None = None,
+    ) -> None:
+        """The SDK's run, as `Tap.invoke` does it, with two additions.
+
+        Errors the user can fix are one paragraph with no traceback (`user_errors`),
+        and the quota line is logged however the sync ends (`sync_and_report`).
+        """
+        if about:
+            cls.print_about(about_format)
+            sys.exit(0)
+        cls.print_version(print_fn=cls.logger.info)
+        with user_errors(cls.logger):
+            tap = cls(
+                config=config.config if config else None,
+                state=None if state is None else json.load(state),
+                catalog=None if catalog is None else json.load(catalog),
+                parse_env_config=config.parse_env if config else False,
+            )
+            tap.sync_and_report()
+
+    @classmethod
     def cb_check(cls, ctx: click.Context, param: click.Option, value: bool) -> None:
         """CLI callback for `--check` (give `--config` first)."""
         if not value:
             return
         config = ctx.params.get("config")
-        tap = cls(
-            config=config.config if config else None,
-            parse_env_config=config.parse_env if config else False,
-        )
-        tap.check_token()
+        with user_errors(cls.logger):
+            tap = cls(
+                config=config.config if config else None,
+                parse_env_config=config.parse_env if config else False,
+            )
+            tap.check_token()
         ctx.exit()
 
     @classmethod
@@ -103,6 +171,43 @@ class TapWolkvox(Tap):
             )
         )
         return command
+
+
+def load_config(config: dict | str | Path | list[str | Path] | None, *, parse_env: bool) -> dict:
+    """The config as one dict: files (later ones win), then `TAP_WOLKVOX_*` env vars if asked."""
+    if isinstance(config, dict):
+        merged = dict(config)
+    else:
+        merged = {}
+        for path in [config] if isinstance(config, (str, Path)) else config or []:
+            merged.update(json.loads(Path(path).read_text("utf-8")))
+    if parse_env:
+        dotenv.load_dotenv(dotenv.find_dotenv(usecwd=True))  # as the SDK does; set variables win
+        merged.update(settings_from_env(os.environ, "TAP_WOLKVOX_", TapWolkvox.config_jsonschema))
+    return merged
+
+
+@contextmanager
+def user_errors(logger: logging.Logger) -> t.Iterator[None]:
+    """Errors the user can fix (settings, state, what the API answered) as messages, exit 1.
+
+    The traceback is logged at DEBUG only. Anything else is a bug and keeps its traceback.
+    """
+    try:
+        yield
+    except ConfigValidationError as exc:
+        for error in exc.errors:
+            logger.error("%s", error)
+        logger.error("%s: fix the above in the config file, TAP_WOLKVOX_* variables or Meltano.", exc)
+        logger.debug("Traceback", exc_info=True)
+        raise SystemExit(1) from None
+    except WolkvoxAPIError as exc:
+        logger.error("%s", exc)
+        logger.debug("Traceback", exc_info=True)
+        raise SystemExit(1) from None
+    except BrokenPipeError:
+        logger.error("The output was closed before the run ended: did the target stop? See its log.")
+        raise SystemExit(1) from None
 
 
 def check_state(state: object) -> None:
@@ -133,10 +238,18 @@ def check_state(state: object) -> None:
                 continue
             value = partition.get("replication_key_value")
             if value is not None:
+                where = f"{stream_name} campaign {campaign}"
                 try:
-                    parse_bookmark(value, where=f"{stream_name} campaign {campaign}")
+                    bookmark = parse_bookmark(value, where=where)
                 except ValueError as exc:
                     problems.append(str(exc))
+                    continue
+                if bookmark > dt.datetime.now(dt.timezone.utc) + FUTURE_BOOKMARK_TOLERANCE:
+                    problems.append(
+                        f"State for {where}: the bookmark {bookmark.isoformat()} is in the future. It was "
+                        "written with a wrong clock or a future end_date, and a run from it would skip "
+                        "every row until then. Set it to a past time (`meltano state set`) or remove it."
+                    )
     if problems:
         raise ConfigValidationError(
             "The state file is not one tap-wolkvox wrote; fix it or run without it", errors=problems

@@ -6,6 +6,7 @@ operation, so each run says what it spent, and `max_calls_per_run` can cap it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 NEAR_LIMIT = 0.9
@@ -18,13 +19,25 @@ class CallBudgetReached(Exception):  # noqa: N818
 
 @dataclass
 class ApiUsage:
-    """Calls made and rows emitted by one run, shared by all of its streams."""
+    """Calls made and rows emitted by one run, shared by all of its streams, and its pacing clock."""
 
     max_calls: int | None = None
     calls: int = 0
     rows: int = 0
     budget_reached: bool = False
-    reported: bool = False
+    last_call_ended: float | None = None
+    """`time.monotonic()` when the last call's body was read; one clock for every stream."""
+
+    def pace(self, min_interval: float) -> None:
+        """Sleep until `min_interval` seconds have passed since the last call ended."""
+        if self.last_call_ended is not None:
+            wait = self.last_call_ended + min_interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+
+    def call_ended(self) -> None:
+        """A call's answer has been read (or it failed): the pacing clock starts now."""
+        self.last_call_ended = time.monotonic()
 
     def spend_one(self) -> None:
         """Count a call about to be made, or raise if the budget is spent."""

@@ -1,11 +1,12 @@
 """Date windows and time-zone conversion for Wolkvox report calls.
 
 Pure functions, no I/O. Wolkvox speaks naive local time in the operation's zone
-(documented as GMT-5): `date_ini`/`date_end` are `YYYYmmddHHiiss` strings and both
-ends are inclusive at one-second resolution, and every row's `date` is a naive
-`YYYY-MM-DD HH:MM:SS`. Windows are therefore planned in naive local time, where
-consecutive windows tile the timeline with no gap and no overlap even across a DST
-change; bookmarks are kept as aware UTC datetimes.
+(documented as GMT-5): `date_ini`/`date_end` are `YYYYmmddHHiiss` strings at
+one-second resolution, and every row's `date` is a naive `YYYY-MM-DD HH:MM:SS`.
+Whether `date_end` is inclusive is not documented, so consecutive windows share their
+edge second (`[a, b]`, `[b, c]`): no row is lost under either reading, and the caller
+skips the edge second's rows it already emitted. Windows are planned in naive local
+time, the clock the API filters on; bookmarks are aware UTC datetimes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ API_FORMAT = "%Y%m%d%H%M%S"
 
 
 class Window(NamedTuple):
-    """An inclusive range of naive local seconds: one API call's `date_ini`..`date_end`."""
+    """A range of naive local seconds, `start` and `end` as sent: one call's `date_ini`..`date_end`."""
 
     start: dt.datetime
     end: dt.datetime
@@ -48,26 +49,33 @@ def next_window(
     target_rows: int | None = None,
 ) -> Window:
     """The window from `start` (naive local): at most `max_days`, never past `end`, and,
-    once a campaign's density is known, about `target_rows` rows long.
+    once the density is known, about `target_rows` rows long. The next window starts
+    at this one's end (the shared edge second).
 
     Sizing windows to the density learned so far is what keeps a backfill near one call
     per 60,000 rows without paying for a cut answer every time.
     """
     _require_naive(start, end)
     start, end = truncate_to_second(start), truncate_to_second(end)
-    span = dt.timedelta(days=max_days) - ONE_SECOND
+    span = dt.timedelta(days=max_days)  # `date_end - date_ini` of at most 31 days, as the API allows
     if rows_per_second and target_rows:
-        span = min(span, ONE_SECOND * max(int(target_rows / rows_per_second) - 1, 0))
+        # At least one second past `start`: the next window starts at this one's end.
+        span = min(span, ONE_SECOND * max(int(target_rows / rows_per_second) - 1, 1))
     return Window(start, min(start + span, end))
 
 
+def can_split(window: Window) -> bool:
+    """Whether `split_window` gives two windows each shorter than this one."""
+    return window.end - window.start >= 2 * ONE_SECOND
+
+
 def split_window(window: Window) -> tuple[Window, Window]:
-    """Halve a window at a whole second; both halves are non-empty and tile it."""
-    if window.seconds < 2:
-        msg = f"window {window} is one second and cannot be split"
+    """Halve a window at a whole second; the halves share the middle second, like all windows."""
+    if not can_split(window):
+        msg = f"window {window} is too short to split"
         raise ValueError(msg)
-    first_end = window.start + ONE_SECOND * (window.seconds // 2 - 1)
-    return Window(window.start, first_end), Window(first_end + ONE_SECOND, window.end)
+    middle = window.start + ONE_SECOND * ((window.seconds - 1) // 2)
+    return Window(window.start, middle), Window(middle, window.end)
 
 
 def truncate_to_second(value: dt.datetime) -> dt.datetime:
@@ -92,6 +100,54 @@ def local_naive_to_utc(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     re-read row always converts to the same instant.
     """
     return value.replace(tzinfo=tz).astimezone(dt.timezone.utc)
+
+
+def earliest_utc(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """The earliest instant a naive wall time can mean: for bookmarks, which must never skip a row.
+
+    A repeated wall time (fall-back) gives its first occurrence; a skipped one
+    (spring-forward gap) the instant before the gap that it would have been.
+    """
+    return min(value.replace(tzinfo=tz, fold=fold).astimezone(dt.timezone.utc) for fold in (0, 1))
+
+
+MAX_CLOCK_CHANGE = dt.timedelta(hours=3)
+"""Larger than any time-zone transition: how near a DST fall-back must be to matter."""
+
+
+def naive_span(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The naive local range that holds every wall time of the UTC instants `start`..`end`.
+
+    Usually their wall times. But after a fall-back the clock shows earlier times
+    again: if one follows `start`, wall times before `start`'s are still to come, and
+    if one precedes `end`, `end`'s wall time is earlier than some already passed.
+    """
+    low, high = to_local_naive(start, tz), to_local_naive(end, tz)
+    low, high = truncate_to_second(low), truncate_to_second(high)
+    if transition := _fall_back_between(start, min(start + MAX_CLOCK_CHANGE, end), tz):
+        low = min(low, to_local_naive(transition, tz))
+    if transition := _fall_back_between(max(end - MAX_CLOCK_CHANGE, start), end, tz):
+        high = max(high, to_local_naive(transition - ONE_SECOND, tz))
+    return low, high
+
+
+def _fall_back_between(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> dt.datetime | None:
+    """The first instant in `(start, end]` where `tz`'s offset drops, to the second; None if none."""
+
+    def offset(value: dt.datetime) -> dt.timedelta | None:
+        return value.astimezone(tz).utcoffset()
+
+    if start >= end or not (offset(end) or dt.timedelta()) < (offset(start) or dt.timedelta()):
+        return None
+    low, high = start, end  # offset(low) is the old one, offset(high) the new one
+    while high - low > ONE_SECOND:
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        if offset(middle) == offset(start):
+            low = middle
+        else:
+            high = middle
+    return high
 
 
 def parse_row_date(value: object, tz: ZoneInfo) -> dt.datetime | None:

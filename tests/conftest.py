@@ -98,7 +98,7 @@ def run_tap(
     with redirect_stdout(buffer):
         try:
             tap = TapWolkvox(config=config, state=state, catalog=catalog, parse_env_config=False)
-            tap.sync_all()
+            tap.sync_and_report()
         except Exception as exc:
             run.error = exc
     buffer.seek(0)

@@ -10,8 +10,10 @@ import pytest
 
 from tap_wolkvox.windows import (
     Window,
+    earliest_utc,
     incremental_start,
     local_naive_to_utc,
+    naive_span,
     next_window,
     parse_row_date,
     parse_setting_datetime,
@@ -26,27 +28,31 @@ S = dt.timedelta(seconds=1)
 
 def plan_windows(start, end, max_days, rows_per_second=None, target_rows=None) -> list[Window]:
     """Windows one after another, as a run asks for them."""
-    windows = []
+    windows: list[Window] = []
+    start, end = start.replace(microsecond=0), end.replace(microsecond=0)
     while start <= end:
         windows.append(next_window(start, end, max_days, rows_per_second, target_rows))
-        start = windows[-1].end + S
+        if windows[-1].end >= end:
+            return windows
+        start = windows[-1].end  # windows share their edge second
     return windows
 
 
 def assert_tiles(windows: list[Window], start: dt.datetime, end: dt.datetime) -> None:
-    """Consecutive, inclusive, no second twice, none skipped."""
+    """Consecutive, each sharing its edge second with the next, none skipped, each moving on."""
     assert windows[0].start == start
     assert windows[-1].end == end
     for before, after in itertools.pairwise(windows):
-        assert after.start == before.end + S
-    assert sum(w.seconds for w in windows) == int((end - start) / S) + 1
+        assert after.start == before.end
+        assert before.end > before.start
+    assert sum(w.seconds - 1 for w in windows) == int((end - start) / S)
 
 
 def test_a_100_day_range_is_four_windows_of_at_most_31_days():
     start, end = dt.datetime(2025, 11, 21), dt.datetime(2026, 2, 28, 23, 59, 59)
     windows = plan_windows(start, end, 31)
     assert len(windows) == 4
-    assert all(w.end - w.start == dt.timedelta(days=31) - S for w in windows[:-1])
+    assert all(w.end - w.start == dt.timedelta(days=31) for w in windows[:-1])
     assert_tiles(windows, start, end)
 
 
@@ -54,7 +60,7 @@ def test_exact_multiple_of_window_length_makes_no_empty_tail():
     start = dt.datetime(2026, 1, 1)
     windows = plan_windows(start, start + dt.timedelta(days=2) - S, 1)
     assert [str(w) for w in windows] == [
-        "2026-01-01 00:00:00..2026-01-01 23:59:59",
+        "2026-01-01 00:00:00..2026-01-02 00:00:00",
         "2026-01-02 00:00:00..2026-01-02 23:59:59",
     ]
 
@@ -71,9 +77,9 @@ def test_a_known_density_sizes_windows_to_the_target_rows():
     assert all(w.seconds == 27_000 for w in two_rows_a_second[:-1])
     assert_tiles(two_rows_a_second, start, end)
     sparse = plan_windows(start, end, 31, rows_per_second=0.001, target_rows=54_000)
-    assert all(w.end - w.start == dt.timedelta(days=31) - S for w in sparse[:-1])
+    assert all(w.end - w.start == dt.timedelta(days=31) for w in sparse[:-1])
     dense = plan_windows(start, start + dt.timedelta(seconds=9), 31, rows_per_second=1e9, target_rows=54_000)
-    assert [w.seconds for w in dense] == [1] * 10  # never below one second
+    assert [w.seconds for w in dense] == [2] * 9  # never shorter than one second past its start
 
 
 def test_sub_second_precision_is_dropped():
@@ -101,16 +107,21 @@ def test_windows_across_a_dst_change_still_tile_the_local_clock():
 def test_split_window_halves_tile_the_window(seconds):
     start = dt.datetime(2026, 1, 1)
     window = Window(start, start + S * (seconds - 1))
+    if seconds < 3:
+        with pytest.raises(ValueError, match="too short to split"):
+            split_window(window)
+        return
     first, second = split_window(window)
     assert first.start == window.start and second.end == window.end
-    assert second.start == first.end + S
-    assert first.seconds + second.seconds == seconds
+    assert second.start == first.end  # the halves share the middle second
+    assert first.seconds + second.seconds == seconds + 1
     assert abs(first.seconds - second.seconds) <= 1
+    assert first.seconds < seconds and second.seconds < seconds
 
 
 def test_a_one_second_window_cannot_be_split():
     moment = dt.datetime(2026, 1, 1)
-    with pytest.raises(ValueError, match="one second"):
+    with pytest.raises(ValueError, match="too short to split"):
         split_window(Window(moment, moment))
 
 
@@ -170,3 +181,48 @@ def test_settings_dates_without_offset_are_local_and_with_offset_are_kept():
     assert parse_setting_datetime("2026-01-01T00:00:00-03:00", BOGOTA) == dt.datetime(
         2026, 1, 1, 3, tzinfo=dt.timezone.utc
     )
+
+
+def incremental_runs(tz, first_run, hours, lookback_minutes):
+    """Every 5 minutes from `first_run` (UTC) for `hours`: each run's naive range and its `now`."""
+    bookmark = None
+    runs = []
+    now = first_run
+    while now < first_run + dt.timedelta(hours=hours):
+        start = now - dt.timedelta(hours=1) if bookmark is None else bookmark
+        low, high = naive_span(min(start - dt.timedelta(minutes=lookback_minutes), now), now, tz)
+        runs.append((now, low, high))
+        new = earliest_utc(high, tz)  # the last window's end, as `complete_window` keeps it
+        bookmark = new if bookmark is None else max(bookmark, new)
+        now += dt.timedelta(minutes=5)
+    return runs
+
+
+@pytest.mark.parametrize(
+    ("zone", "change"),
+    [
+        ("America/New_York", dt.datetime(2026, 11, 1, 6, tzinfo=dt.timezone.utc)),  # fall-back
+        ("America/New_York", dt.datetime(2026, 3, 8, 7, tzinfo=dt.timezone.utc)),  # spring-forward
+        ("America/Santiago", dt.datetime(2026, 4, 5, 3, tzinfo=dt.timezone.utc)),  # fall-back
+        ("America/Santiago", dt.datetime(2026, 9, 6, 4, tzinfo=dt.timezone.utc)),  # spring-forward
+    ],
+)
+@pytest.mark.parametrize("lookback_minutes", [0, 15])
+def test_incremental_runs_across_a_dst_change_read_every_row(zone, change, lookback_minutes):
+    """A row at instant t is read by a run that comes after t and whose naive range holds its wall time."""
+    tz = ZoneInfo(zone)
+    runs = incremental_runs(tz, change - dt.timedelta(hours=2, minutes=3), 5, lookback_minutes)
+    moment = change - dt.timedelta(hours=1)
+    while moment < change + dt.timedelta(hours=2):
+        wall = to_local_naive(moment, tz)
+        assert any(moment <= now and low <= wall <= high for now, low, high in runs), f"lost {moment}"
+        moment += dt.timedelta(seconds=30)
+
+
+def test_bookmarks_take_the_earliest_instant_a_wall_time_can_mean():
+    assert earliest_utc(dt.datetime(2026, 11, 1, 1, 30), NEW_YORK) == dt.datetime(
+        2026, 11, 1, 5, 30, tzinfo=dt.timezone.utc
+    )  # first of the two 01:30s
+    assert earliest_utc(dt.datetime(2026, 3, 8, 2, 30), NEW_YORK) == dt.datetime(
+        2026, 3, 8, 6, 30, tzinfo=dt.timezone.utc
+    )  # 02:30 never happens: before the gap
