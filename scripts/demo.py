@@ -83,6 +83,15 @@ def bookmarks(state: dict) -> dict[str, str]:
     }
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 row`, `2 rows`, `28,936 rows`."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def rows(count: int) -> str:
+    return plural(count, "row")
+
+
 @dataclass(frozen=True)
 class RunSummary:
     """What one run did, from the state before it, the warehouse before and after, and its log."""
@@ -133,19 +142,19 @@ class RunSummary:
         if self.continued:
             oldest = min(self.state_before.values())
             state = (
-                f"continued from Meltano's state ({len(self.state_before)} bookmarks, the oldest {oldest}), "
-                "each campaign from lookback_minutes before its bookmark"
+                f"continued from Meltano's state ({len(self.state_before)} bookmarks, the oldest {oldest}; "
+                "each re-read from lookback_minutes before it)"
             )
         else:
             state = f"a first run: Meltano had no state for {STATE_ID}, so it started at start_date"
         unknown = "unknown: no 'Wolkvox API usage' line in the log"
-        fetched = unknown if self.fetched is None else f"{self.fetched:,} rows emitted by the tap"
+        fetched = unknown if self.fetched is None else f"{rows(self.fetched)} emitted by the tap"
         if self.replaced is None:
             replaced = "unknown" if self.fetched is None else "n/a (fewer rows fetched than new rows)"
         else:
             replaced = (
-                f"{self.replaced:,} rows fetched again (the lookback) replaced themselves: "
-                "upserted on the primary key"
+                f"{rows(self.replaced)} fetched again by the lookback replaced themselves "
+                "(upserted on the primary key)"
             )
         duplicates = (
             f"{self.distinct_keys:,} distinct keys: one row per key"
@@ -155,16 +164,16 @@ class RunSummary:
         lines = [
             f"state:      {state}",
             f"fetched:    {fetched}",
-            f"new:        {self.new_rows:,} rows new to the warehouse",
+            f"new:        {rows(self.new_rows)} new to the warehouse",
             f"re-read:    {replaced}",
         ]
         if self.duplicates_added:
             lines.append(
-                f"duplicates: {self.duplicates_added:,} rows added a second copy (the target did not upsert)"
+                f"duplicates: {rows(self.duplicates_added)} added a second copy (the target did not upsert)"
             )
         lines += [
-            f"warehouse:  {self.total:,} rows in wolkvox.campaign_3 ({duplicates})",
-            f"calls:      {unknown if self.calls is None else f'{self.calls} API calls'}",
+            f"warehouse:  {rows(self.total)} in wolkvox.campaign_3 ({duplicates})",
+            f"calls:      {unknown if self.calls is None else plural(self.calls, 'API call')}",
         ]
         return lines
 
@@ -292,7 +301,7 @@ def demo(url_dir: Path) -> None:
     for campaign, figures in sorted(after["campaigns"].items()):
         added = figures["rows"] - before["campaigns"].get(campaign, {}).get("rows", 0)
         print(
-            f"  campaign {campaign}: {figures['rows']:,} rows (+{added:,}), "
+            f"  campaign {campaign}: {rows(figures['rows'])} (+{added:,}), "
             f"{figures['first_date_utc']} .. {figures['last_date_utc']} UTC; "
             f"bookmark {state_after.get(campaign, 'none')}"
         )

@@ -89,9 +89,15 @@ def test_a_second_run_continues_from_state_and_its_lookback_rereads_replace_them
     text = "\n".join(summary.lines())
     assert "continued from Meltano's state" in text
     assert "oldest 2026-11-27T05:30:00+00:00" in text
-    assert "12 rows fetched again (the lookback) replaced themselves" in text
+    assert "12 rows fetched again by the lookback replaced themselves" in text
     assert "28,939 rows in wolkvox.campaign_3" in text
     assert "one row per key" in text
+
+
+def test_counts_read_as_english():
+    assert demo.rows(1) == "1 row"
+    assert demo.rows(28936) == "28,936 rows"
+    assert demo.plural(3, "API call") == "3 API calls"
 
 
 def test_rows_that_did_not_replace_themselves_are_reported_as_duplicates():
