@@ -106,6 +106,7 @@ class RunSummary:
     total: int
     distinct_keys: int
     calls: int | None
+    warehouse_was_empty: bool = False
 
     @classmethod
     def of(
@@ -135,6 +136,7 @@ class RunSummary:
             total=after["rows"],
             distinct_keys=after["distinct_keys"],
             calls=usage.calls if usage else None,
+            warehouse_was_empty=before["rows"] == 0,
         )
 
     def lines(self) -> list[str]:
@@ -152,10 +154,8 @@ class RunSummary:
         if self.replaced is None:
             replaced = "unknown" if self.fetched is None else "n/a (fewer rows fetched than new rows)"
         else:
-            replaced = (
-                f"{rows(self.replaced)} fetched again by the lookback replaced themselves "
-                "(upserted on the primary key)"
-            )
+            why = "fetched again by the lookback" if self.continued else "already in the warehouse"
+            replaced = f"{rows(self.replaced)} {why} replaced themselves (upserted on the primary key)"
         duplicates = (
             f"{self.distinct_keys:,} distinct keys: one row per key"
             if self.total == self.distinct_keys
@@ -175,6 +175,11 @@ class RunSummary:
             f"warehouse:  {rows(self.total)} in wolkvox.campaign_3 ({duplicates})",
             f"calls:      {unknown if self.calls is None else plural(self.calls, 'API call')}",
         ]
+        if self.continued and self.warehouse_was_empty:
+            lines += [
+                "note:       the warehouse was empty but Meltano had state: only rows since the bookmarks",
+                f"            were loaded. To start over: .venv-meltano/bin/meltano state clear {STATE_ID}",
+            ]
         return lines
 
 
@@ -298,11 +303,12 @@ def demo(url_dir: Path) -> None:
     print(f"\n== What this run did (its whole output: {LOG.relative_to(ROOT)})")
     for line in summary.lines():
         print(f"  {line}")
-    for campaign, figures in sorted(after["campaigns"].items()):
+    for campaign in sorted({*after["campaigns"], *state_after}):
+        figures = after["campaigns"].get(campaign, {"rows": 0})
         added = figures["rows"] - before["campaigns"].get(campaign, {}).get("rows", 0)
+        dates = f", {figures['first_date_utc']} .. {figures['last_date_utc']} UTC" if figures["rows"] else ""
         print(
-            f"  campaign {campaign}: {rows(figures['rows'])} (+{added:,}), "
-            f"{figures['first_date_utc']} .. {figures['last_date_utc']} UTC; "
+            f"  campaign {campaign}: {rows(figures['rows'])} (+{added:,}){dates}; "
             f"bookmark {state_after.get(campaign, 'none')}"
         )
     print(f"  file:       {WAREHOUSE.relative_to(ROOT)}; run `make demo` again: it continues from here.")

@@ -73,6 +73,7 @@ def test_a_first_run_says_so_and_all_its_rows_are_new():
     assert "a first run: Meltano had no state" in text
     assert "28,936 rows new" in text
     assert "3 API calls" in text
+    assert "lookback" not in text.split("re-read:")[1]
 
 
 def test_a_second_run_continues_from_state_and_its_lookback_rereads_replace_themselves():
@@ -121,3 +122,25 @@ def test_without_a_usage_line_the_calls_and_rereads_are_unknown_not_guessed():
     )
     assert (summary.fetched, summary.replaced, summary.calls) == (None, None, None)
     assert "calls:      unknown" in "\n".join(summary.lines())
+
+
+def test_state_without_a_warehouse_says_how_to_start_over():
+    """output/ deleted but Meltano's state kept: the run loads only the rows since the bookmarks."""
+    usage = demo.parse_usage("Wolkvox API usage: 3 calls, 15 rows emitted")
+    lost = demo.RunSummary.of(
+        state_before={"101": "a"}, state_after={"101": "b"}, before=counts(0), after=counts(15), usage=usage
+    )
+    assert "state clear demo:tap-wolkvox-to-target-duckdb" in "\n".join(lost.lines())
+    normal = demo.RunSummary.of(
+        state_before={"101": "a"}, state_after={"101": "b"}, before=counts(10), after=counts(15), usage=usage
+    )
+    assert "state clear" not in "\n".join(normal.lines())
+
+
+def test_rows_already_in_the_warehouse_refetched_by_a_first_run_are_not_blamed_on_the_lookback():
+    usage = demo.parse_usage("Wolkvox API usage: 3 calls, 28950 rows emitted")
+    summary = demo.RunSummary.of(
+        state_before={}, state_after={"101": "b"}, before=counts(19), after=counts(28950), usage=usage
+    )
+    assert (summary.new_rows, summary.replaced) == (28931, 19)
+    assert "19 rows already in the warehouse replaced themselves" in "\n".join(summary.lines())
