@@ -18,9 +18,8 @@ TARGET_LOGGING = ROOT / "scripts/demo-target-logging.conf"
 PROJECT = yaml.safe_load((ROOT / "meltano.yml").read_text(encoding="utf-8"))
 
 
-def demo_plugin(kind: str, name: str) -> dict:
-    demo = next(e for e in PROJECT["environments"] if e["name"] == "demo")
-    return next(p for p in demo["config"]["plugins"][kind] if p["name"] == name)
+def demo_env() -> dict:
+    return next(e for e in PROJECT["environments"] if e["name"] == "demo")["env"]
 
 
 def run_tap(tmp_path: Path, emulator, env: dict[str, str]) -> str:
@@ -39,13 +38,10 @@ def run_tap(tmp_path: Path, emulator, env: dict[str, str]) -> str:
     return result.stderr
 
 
-def test_the_demo_environment_uses_the_two_files():
-    assert demo_plugin("extractors", "tap-wolkvox")["env"]["SINGER_SDK_LOG_CONFIG"] == str(
-        TAP_LOGGING.relative_to(ROOT)
-    )
-    assert demo_plugin("loaders", "target-duckdb")["env"]["LOGGING_CONF_FILE"] == str(
-        TARGET_LOGGING.relative_to(ROOT)
-    )
+def test_the_demo_environment_uses_the_two_files_from_any_folder():
+    root = "${MELTANO_PROJECT_ROOT}/"
+    assert demo_env()["SINGER_SDK_LOG_CONFIG"] == root + str(TAP_LOGGING.relative_to(ROOT))
+    assert demo_env()["LOGGING_CONF_FILE"] == root + str(TARGET_LOGGING.relative_to(ROOT))
 
 
 def test_the_tap_logging_format_is_the_one_meltano_parses():
