@@ -1,14 +1,17 @@
 """Run tap-wolkvox against the local emulator and show what came out.
 
-Starts the emulator on 127.0.0.1, runs `tap-wolkvox --config` for 100 days of three
-campaigns, then runs it again from the STATE the first run wrote, one emulated hour
-later, and prints a summary of both runs. Output files go to `output/try/`.
+Starts the emulator on 127.0.0.1 with its clock fixed at NOW, runs `tap-wolkvox --config`
+for 100 days of three campaigns with `end_date` NOW (so the emulator and the tap agree on
+"now"), then runs it again from the STATE the first run wrote, one emulated hour later
+(both clocks moved on), and prints a summary of both runs with the tap's API usage line.
+Output files (config.json with the token, Singer output, logs) go to `output/try/` (gitignored).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -32,10 +35,17 @@ def run(config: dict, state: dict | None, name: str) -> list[dict]:
     return [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
 
 
-def summarize(name: str, messages: list[dict]) -> dict:
+def usage_line(name: str) -> str:
+    """The tap's `Wolkvox API usage: ...` line from the run's log."""
+    found = re.findall(r"Wolkvox API usage: .*", (OUT / f"{name}.log").read_text(encoding="utf-8"))
+    return found[-1] if found else "no 'Wolkvox API usage' line in the log"
+
+
+def summarize(name: str, title: str, messages: list[dict]) -> dict:
     records = [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == "campaign_3"]
     state = [m["value"] for m in messages if m["type"] == "STATE"][-1]
-    print(f"\n== {name}: {len(records)} records ==")
+    print(f"\n== {title}: {len(records)} records ==")
+    print(f"  {usage_line(name)}")
     per_campaign = Counter(r["campaign_id"] for r in records)
     for campaign, count in sorted(per_campaign.items()):
         rows = [r for r in records if r["campaign_id"] == campaign]
@@ -65,10 +75,12 @@ def main() -> None:
         "lookback_minutes": 15,
     }
     try:
-        state = summarize("first run (backfill)", run(config, None, "first"))
+        state = summarize("first", "first run (backfill)", run(config, None, "first"))
         emulator.advance(dt.timedelta(hours=1))
         config["end_date"] = emulator.local_now().isoformat()
-        summarize("second run, one hour later, from the first run's state", run(config, state, "second"))
+        summarize(
+            "second", "second run, one hour later, from the first run's state", run(config, state, "second")
+        )
         calls = emulator.calls_to("campaign_3")
         print(f"\nAPI calls: {len(calls)} in all; Singer output and logs in {OUT}/")
     finally:

@@ -1,15 +1,32 @@
-"""`wolkvox-emulator --port 8080`: serve the emulator on 127.0.0.1 until interrupted."""
+"""`wolkvox-emulator --port 8080`: serve the emulator on 127.0.0.1 until interrupted.
+
+Exit status: 0 when stopped (SIGTERM, Ctrl-C); 3 when the port is already in use; 2 for a bad
+command line.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
+import os
 import signal
 import sys
 import threading
 
 from wolkvox_emulator.server import Emulator, Fault
+
+PORT_IN_USE = 3
+"""Exit status when `--port` is taken."""
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write `text` to `path` so that a reader never sees it half-written."""
+    partial = f"{path}.partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(partial, path)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,7 +39,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timezone", default="America/Bogota", help="the operation's time zone")
     parser.add_argument("--licences", type=int, default=1, help="daily quota is licences × 1000 calls")
     parser.add_argument("--faults", help='JSON list of faults, e.g. [{"on_call": 2, "kind": "reset"}]')
-    parser.add_argument("--url-file", help="write the base URL to this file once serving")
+    parser.add_argument(
+        "--url-file",
+        help="write the base URL to this file once serving (atomically: it is complete when seen)",
+    )
     args = parser.parse_args(argv)
 
     emulator = Emulator(
@@ -33,10 +53,19 @@ def main(argv: list[str] | None = None) -> None:
         licences=args.licences,
         faults=[Fault(**fault) for fault in json.loads(args.faults)] if args.faults else [],
     )
-    url = emulator.start(args.port)
+    try:
+        url = emulator.start(args.port)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"wolkvox-emulator: port {args.port} on 127.0.0.1 is already in use, by another program or "
+            "an emulator still running. Stop it, or choose another port: --port N (0: any free port).",
+            file=sys.stderr,
+        )
+        sys.exit(PORT_IN_USE)
     if args.url_file:
-        with open(args.url_file, "w", encoding="utf-8") as handle:
-            handle.write(url)
+        write_atomically(args.url_file, url)
     print(
         f"wolkvox-emulator serving {url} (campaigns {[c.campaign_id for c in emulator.campaigns]})",
         flush=True,
