@@ -1,31 +1,89 @@
-"""meltano.yml declares the tap's settings exactly as the tap does, and nothing phones home."""
+"""meltano.yml declares the tap as the Hub would, its settings exactly as the tap does, and
+nothing phones home. It is valid under the JSON schema shipped inside Meltano itself."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
 
 from tap_wolkvox.settings import CONFIG_SCHEMA
 
-PROJECT = yaml.safe_load((Path(__file__).resolve().parents[1] / "meltano.yml").read_text(encoding="utf-8"))
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = yaml.safe_load((ROOT / "meltano.yml").read_text(encoding="utf-8"))
+sys.path.insert(0, str(ROOT / "scripts"))
+import check_meltano_yml  # noqa: E402
 
 
-def extractor() -> dict:
-    return next(p for p in PROJECT["plugins"]["extractors"] if p["name"] == "tap-wolkvox")
+def extractor(name: str = "tap-wolkvox") -> dict:
+    return next(p for p in PROJECT["plugins"]["extractors"] if p["name"] == name)
 
 
-def test_every_setting_is_declared_with_the_taps_own_description_and_a_label():
+def about() -> dict:
+    """`tap-wolkvox --about --format=json`, as the Hub's metadata is made from it."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from tap_wolkvox.tap import TapWolkvox; TapWolkvox.cli()",
+            "--about",
+            "--format=json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out)
+
+
+def test_every_setting_is_declared_with_the_taps_own_description_a_label_and_its_default():
     declared = {s["name"]: s for s in extractor()["settings"]}
-    assert list(declared) == list(CONFIG_SCHEMA["properties"])
-    for name, spec in CONFIG_SCHEMA["properties"].items():
-        assert declared[name]["description"] == spec["description"]
-        assert declared[name]["label"]
+    properties = about()["settings"]["properties"]
+    # The tap's own settings first, in its order, then the SDK's built-in ones.
+    assert list(declared) == list(properties)
+    assert list(declared)[: len(CONFIG_SCHEMA["properties"])] == list(CONFIG_SCHEMA["properties"])
+    for name, spec in properties.items():
+        assert declared[name]["description"] == spec["description"], name
+        assert declared[name]["label"], name
+        if "default" in spec:
+            assert declared[name]["value"] == spec["default"], name
+        else:
+            assert "value" not in declared[name], name
 
 
-def test_the_token_is_sensitive_and_campaign_3_is_selected():
+def test_every_capability_the_tap_reports_is_declared():
+    assert sorted(extractor()["capabilities"]) == sorted(about()["capabilities"])
+
+
+def test_token_start_date_and_one_of_server_or_api_url_are_required_together():
+    assert extractor()["settings_group_validation"] == [
+        ["token", "server", "start_date"],
+        ["token", "api_url", "start_date"],
+    ]
+    assert sorted(about()["settings"]["required"]) == ["start_date", "token"]
+
+
+def test_the_token_is_sensitive_without_the_deprecated_password_kind():
     token = next(s for s in extractor()["settings"] if s["name"] == "token")
     assert token["sensitive"] is True
+    assert token.get("kind") != "password"
+    for kind in ("extractors", "loaders"):
+        for plugin in PROJECT["plugins"][kind]:
+            assert all(s.get("kind") != "password" for s in plugin.get("settings", [])), plugin["name"]
+
+
+def test_no_decimal_kind_which_meltano_cannot_pass_from_an_env_var():
+    # Meltano 4.4.1 casts a `kind: decimal` env value to Decimal and then cannot write it to JSON.
+    for kind in ("extractors", "loaders"):
+        for plugin in PROJECT["plugins"][kind]:
+            assert all(s.get("kind") != "decimal" for s in plugin.get("settings", [])), plugin["name"]
+
+
+def test_requires_meltano_and_campaign_3_is_selected():
+    assert extractor()["requires_meltano"]
     assert "campaign_3.*" in extractor()["select"]
     assert extractor()["namespace"] == "tap_wolkvox"
 
@@ -36,4 +94,13 @@ def test_nothing_leaves_the_machine():
     for kind in ("extractors", "loaders"):
         for plugin in PROJECT["plugins"][kind]:
             assert "variant" not in plugin, "a Hub variant cannot be resolved here: define plugins inline"
-            assert plugin["pip_url"]
+            assert plugin.get("pip_url") or plugin.get("inherit_from"), plugin["name"]
+
+
+def test_meltano_yml_is_valid_under_meltanos_own_schema():
+    schema = json.loads(check_meltano_yml.schema_path().read_text(encoding="utf-8"))
+    assert check_meltano_yml.errors(PROJECT, schema) == []
+    # The check does catch a mistake.
+    broken = json.loads(json.dumps(PROJECT))
+    broken["plugins"]["extractors"][0]["capabilities"].append("teleport")
+    assert check_meltano_yml.errors(broken, schema)
