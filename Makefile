@@ -9,7 +9,7 @@ export MELTANO_CLI_DISABLE_VERSION_CHECK := true
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 export SNOWFLAKE_DISABLE_PLATFORM_DETECTION := true
 
-.PHONY: install meltano try demo test lint lock about bench clean
+.PHONY: install meltano postgres try demo test lint lock about bench clean
 
 # -- Installs. Every install line of the project is here; each step says what it does and about how long
 # it takes the first time (PyPI, 2 cores). Later runs skip a step while its stamp file is newer than
@@ -19,7 +19,8 @@ export SNOWFLAKE_DISABLE_PLATFORM_DETECTION := true
 $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	@echo "== Installing the tap with its dev tools into $(VENV) (first time: about 2 minutes, 500 MB)"
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q -c requirements/constraints.txt -e '.[dev]'
+	$(PY) -m pip install -q 'pip>=25.1'  # dev tools are a PEP 735 group: pip install --group
+	$(PY) -m pip install -q -c requirements/constraints.txt -e . --group dev
 	touch $@
 
 install: $(VENV)/.installed
@@ -56,8 +57,12 @@ try: install
 	$(PY) scripts/try_tap.py
 
 ## The whole test suite, with lint and type checks.
-test: install meltano lint
+test: install meltano postgres lint
 	$(PY) -m pytest
+
+## PostgreSQL server binaries for the target-postgres end-to-end test (apt, when missing).
+postgres:
+	bash scripts/install-postgres.sh
 
 lint: install
 	$(PY) -m ruff check .
