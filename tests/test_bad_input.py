@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -140,3 +141,29 @@ def test_connection_check_fails_clearly_on_a_bad_token(tmp_path, emulator):
     assert "invalid or expired token" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(emulator.calls) == 1  # --check makes one attempt
+
+
+def test_a_misspelled_setting_is_named_with_the_closest_valid_one(tmp_path, emulator):
+    config = base_config(emulator)
+    config["campaing_ids"] = config.pop("campaign_ids")
+    result = cli(tmp_path, config, "--check")
+    assert result.returncode == 0, result.stderr
+    assert "Unknown setting `campaing_ids` is ignored; did you mean `campaign_ids`?" in result.stderr
+
+
+def test_check_against_nothing_listening_names_the_url_at_once_without_a_traceback(tmp_path, emulator):
+    result = cli(tmp_path, base_config(emulator, api_url="http://127.0.0.1:9"), "--check")
+    assert result.returncode == 1
+    assert "could not get an answer from http://127.0.0.1:9 (connection refused" in result.stderr
+    assert "Traceback" not in result.stderr and "Retry" not in result.stderr
+
+
+def test_the_pause_between_calls_holds_across_streams(emulator):
+    config = base_config(emulator, min_call_interval_seconds=0.4, start_date="2026-02-28T00:00:00")
+    del config["campaign_ids"]  # the campaign list, then campaign_3: two streams
+    run = run_tap(config)
+    assert run.error is None
+    calls = emulator.calls
+    assert calls[0].api == "campaigns" and len(calls) >= 3
+    gaps = [later.started - earlier.ended for earlier, later in itertools.pairwise(calls)]
+    assert min(gaps) >= 0.35
