@@ -88,7 +88,8 @@ class TapWolkvox(Tap):
         try:
             self.sync_all()
         finally:
-            self.logger.info("%s", self.usage.summary())
+            # Its own logger, so a quiet logging config can keep this line and drop the SDK's.
+            logging.getLogger(f"{self.name}.usage").info("%s", self.usage.summary())
 
     def check_token(self) -> None:
         """`--check`: verify the token with one cheap call (the campaign list), not a sync.
