@@ -8,7 +8,10 @@ The loader is the unmodified meltanolabs-target-postgres that meltano.yml instal
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shlex
 import typing as t
+from pathlib import Path
 
 import pytest
 from conftest import TOKEN
@@ -119,3 +122,36 @@ def test_meltano_run_into_postgres_loads_exact_rows_upserts_and_keeps_time_zones
     assert column_type(postgres, "date") == "timestamp with time zone"  # the target kept it
     assert loaded_rows(postgres, "date at time zone 'UTC'") == expected
     assert meltano.bookmarks(STATE_ID) == dict.fromkeys(CAMPAIGNS, "2026-03-02T17:00:00+00:00")
+
+    # The README's backfill line: a past range under its own state ID, upserted into the same table.
+    env, argv = readme_backfill_line()
+    meltano.env.update(env)
+    meltano(*argv[1:])
+    january = [
+        row
+        for campaign in CAMPAIGNS
+        for row in emulator.rows(
+            campaign,
+            dt.datetime.fromisoformat(env["TAP_WOLKVOX_START_DATE"]),
+            dt.datetime.fromisoformat(env["TAP_WOLKVOX_END_DATE"]),
+        )
+    ]
+    assert january
+    assert postgres.sql("select count(*) from wolkvox.campaign_3") == [(str(len(expected) + len(january)),)]
+    assert duplicate_keys(postgres) == []
+    suffix = argv[argv.index("--state-id-suffix") + 1]
+    assert f"{STATE_ID}:{suffix}" in meltano("state", "list").stdout.split()
+    assert meltano.bookmarks(STATE_ID) == dict.fromkeys(CAMPAIGNS, "2026-03-02T17:00:00+00:00")  # untouched
+
+
+def readme_backfill_line() -> tuple[dict[str, str], list[str]]:
+    """The `--state-id-suffix` command of the README: its env assignments and its argv."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("### Backfill and restatement") :]
+    block = re.search(r"```bash\n(.*?)```", block, re.S).group(1).replace("\\\n", " ")
+    line = next(line for line in block.splitlines() if "--state-id-suffix" in line)
+    words = shlex.split(line, comments=True)
+    env = dict(w.split("=", 1) for w in words if "=" in w and not w.startswith("-"))
+    argv = [w for w in words if not ("=" in w and not w.startswith("-"))]
+    assert argv[:2] == ["meltano", "run"], argv
+    return env, argv
