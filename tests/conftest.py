@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
 import typing as t
+from collections import Counter
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 
@@ -84,12 +88,14 @@ def run_tap(
     state: dict | None = None,
     catalog: dict | None = None,
     select: t.Iterable[str] | None = ("campaign_3",),
+    expect: type[BaseException] | None = None,
 ) -> TapRun:
     """Run a sync in-process, as the CLI would, and keep what it wrote.
 
     By default only campaign_3 is selected, as in meltano.yml; `select=None` runs with
-    no catalog (every stream). An exception is kept on the result rather than raised,
-    so a test can check what was written before it.
+    no catalog (every stream). A run that fails raises, unless the test `expect`s that
+    error: then it is kept on the result, so the test can check what was written before
+    it, and a run that does not fail so is a failure.
     """
     if catalog is None and select is not None:
         catalog = catalog_selecting(config, select)
@@ -100,9 +106,13 @@ def run_tap(
             tap = TapWolkvox(config=config, state=state, catalog=catalog, parse_env_config=False)
             tap.sync_and_report()
         except Exception as exc:
+            if expect is None or not isinstance(exc, expect):
+                raise
             run.error = exc
     buffer.seek(0)
     run.messages = [json.loads(line) for line in buffer.read().splitlines() if line.strip()]
+    if expect is not None and run.error is None:
+        pytest.fail(f"the run was expected to fail with {expect.__name__}, and it did not")
     return run
 
 
@@ -120,3 +130,56 @@ def key(record: dict) -> tuple:
         record["telephone"],
         record.get("date_local", record.get("date")),
     )
+
+
+def run_cli(
+    tmp_path,
+    config: dict,
+    *args: str,
+    state: dict | None = None,
+    env: dict | None = None,
+    debug: bool = False,
+) -> subprocess.CompletedProcess:
+    """`python -m tap_wolkvox --config ... [--state ...] ARGS`, as Meltano or a user runs it.
+
+    At DEBUG if asked (a traceback is logged at DEBUG only). Nothing is raised: the
+    test reads the exit code, stdout and stderr.
+    """
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config))
+    extra = list(args)
+    if state is not None:
+        (tmp_path / "state.json").write_text(json.dumps(state))
+        extra += ["--state", str(tmp_path / "state.json")]
+    return subprocess.run(
+        [sys.executable, "-m", "tap_wolkvox", "--config", str(config_file), *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TAP_WOLKVOX_LOGLEVEL": "DEBUG" if debug else "INFO", **(env or {})},
+        check=False,
+    )
+
+
+def state_with(marks: dict[str, str | None], stream: str = "campaign_3") -> dict:
+    """A STATE value with one partition per campaign id → bookmark, as the tap writes it."""
+    partitions = [
+        {"context": {"campaign_id": campaign}, "replication_key": "date", "replication_key_value": mark}
+        for campaign, mark in marks.items()
+    ]
+    return {"bookmarks": {stream: {"partitions": partitions}}}
+
+
+BACKFILL_START = dt.datetime(2025, 11, 21)
+BACKFILL_END = dt.datetime(2026, 2, 28, 23, 59, 59)
+"""`base_config`'s range, naive local."""
+
+
+def expected_keys(
+    emulator: Emulator,
+    campaigns: t.Iterable[str],
+    start: dt.datetime = BACKFILL_START,
+    end: dt.datetime = BACKFILL_END,
+) -> Counter:
+    """How often each key is among the rows the emulator holds for `campaigns` in `start..end` (naive)."""
+    return Counter(key(row) for campaign in campaigns for row in emulator.rows(campaign, start, end))

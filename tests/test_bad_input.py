@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 
 import pytest
-from conftest import TOKEN, base_config, run_tap
+from conftest import TOKEN, base_config, run_cli, run_tap, state_with
 from singer_sdk.exceptions import ConfigValidationError
 
 
@@ -39,7 +37,7 @@ from singer_sdk.exceptions import ConfigValidationError
 )
 def test_bad_settings_are_refused_before_any_call(emulator, overrides, words):
     config = {k: v for k, v in base_config(emulator, **overrides).items() if v is not None}
-    run = run_tap(config)
+    run = run_tap(config, expect=ConfigValidationError)
     assert isinstance(run.error, ConfigValidationError)
     assert any(words in error for error in run.error.errors), run.error.errors
     assert not any(TOKEN in error or "12345" in error for error in run.error.errors)
@@ -58,19 +56,7 @@ def test_numbers_given_as_text_and_a_token_with_blanks_around_it_work(emulator):
 
 
 def partition(value, campaign="101"):
-    return {
-        "bookmarks": {
-            "campaign_3": {
-                "partitions": [
-                    {
-                        "context": {"campaign_id": campaign},
-                        "replication_key": "date",
-                        "replication_key_value": value,
-                    },
-                ]
-            }
-        }
-    }
+    return state_with({campaign: value})
 
 
 @pytest.mark.parametrize(
@@ -84,7 +70,7 @@ def partition(value, campaign="101"):
     ],
 )
 def test_a_state_file_the_tap_did_not_write_is_refused(emulator, state, words):
-    run = run_tap(base_config(emulator), state=state)
+    run = run_tap(base_config(emulator), state=state, expect=ConfigValidationError)
     assert isinstance(run.error, ConfigValidationError)
     assert any(words in error for error in run.error.errors), run.error.errors
     assert emulator.calls == []
@@ -97,20 +83,8 @@ def test_a_state_with_other_streams_and_valid_bookmarks_is_accepted(emulator):
     assert run.error is None
 
 
-def cli(tmp_path, config: dict, *args: str) -> subprocess.CompletedProcess:
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    return subprocess.run(
-        [sys.executable, "-m", "tap_wolkvox", "--config", str(config_file), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_discover_makes_no_call(tmp_path, emulator):
-    result = cli(tmp_path, base_config(emulator), "--discover")
+    result = run_cli(tmp_path, base_config(emulator), "--discover")
     assert result.returncode == 0, result.stderr
     catalog = json.loads(result.stdout)
     properties = catalog["streams"][0]["schema"]["properties"]
@@ -119,7 +93,7 @@ def test_discover_makes_no_call(tmp_path, emulator):
 
 
 def test_cli_reports_each_bad_setting_and_exits_1(tmp_path, emulator):
-    result = cli(tmp_path, base_config(emulator, window_days=40, timezone="Mars/Olympus"))
+    result = run_cli(tmp_path, base_config(emulator, window_days=40, timezone="Mars/Olympus"))
     assert result.returncode == 1
     assert "`window_days` must be ≤ 31, not 40" in result.stderr
     assert "Traceback" not in result.stderr
@@ -127,7 +101,7 @@ def test_cli_reports_each_bad_setting_and_exits_1(tmp_path, emulator):
 
 
 def test_connection_check_is_one_cheap_call(tmp_path, emulator):
-    result = cli(tmp_path, base_config(emulator, campaign_ids=["101", "404", "999"]), "--check")
+    result = run_cli(tmp_path, base_config(emulator, campaign_ids=["101", "404", "999"]), "--check")
     assert result.returncode == 0, result.stderr
     assert [call.api for call in emulator.calls] == ["campaigns"]
     assert "Token accepted" in result.stderr
@@ -136,7 +110,7 @@ def test_connection_check_is_one_cheap_call(tmp_path, emulator):
 
 
 def test_connection_check_fails_clearly_on_a_bad_token(tmp_path, emulator):
-    result = cli(tmp_path, base_config(emulator, token="wrong-token", retry_wait_seconds=0), "--check")
+    result = run_cli(tmp_path, base_config(emulator, token="wrong-token", retry_wait_seconds=0), "--check")
     assert result.returncode != 0
     assert "invalid or expired token" in result.stderr
     assert "Traceback" not in result.stderr
@@ -146,13 +120,13 @@ def test_connection_check_fails_clearly_on_a_bad_token(tmp_path, emulator):
 def test_a_misspelled_setting_is_named_with_the_closest_valid_one(tmp_path, emulator):
     config = base_config(emulator)
     config["campaing_ids"] = config.pop("campaign_ids")
-    result = cli(tmp_path, config, "--check")
+    result = run_cli(tmp_path, config, "--check")
     assert result.returncode == 0, result.stderr
     assert "Unknown setting `campaing_ids` is ignored; did you mean `campaign_ids`?" in result.stderr
 
 
 def test_check_against_nothing_listening_names_the_url_at_once_without_a_traceback(tmp_path, emulator):
-    result = cli(tmp_path, base_config(emulator, api_url="http://127.0.0.1:9"), "--check")
+    result = run_cli(tmp_path, base_config(emulator, api_url="http://127.0.0.1:9"), "--check")
     assert result.returncode == 1
     assert "could not get an answer from http://127.0.0.1:9 (connection refused" in result.stderr
     assert "Traceback" not in result.stderr and "Retry" not in result.stderr

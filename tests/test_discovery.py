@@ -6,8 +6,9 @@ import datetime as dt
 import logging
 from collections import Counter
 
-from conftest import base_config, bookmarks, key, run_tap
+from conftest import base_config, bookmarks, expected_keys, key, run_tap
 
+from tap_wolkvox.errors import QuotaExhaustedError
 from wolkvox_emulator import Campaign
 
 START = dt.datetime(2026, 2, 1)
@@ -32,7 +33,7 @@ def discovering(emulator, **overrides):
 
 
 def expected(emulator, campaigns, start=START, end=END) -> Counter:
-    return Counter(key(row) for c in campaigns for row in emulator.rows(c, start, end))
+    return expected_keys(emulator, campaigns, start, end)
 
 
 def test_without_campaign_ids_every_predictive_campaign_is_extracted_stopped_ones_included(emulator):
@@ -158,5 +159,7 @@ def test_check_quota_warns_when_todays_use_is_near_the_limit(emulator, caplog):
     assert emulator.calls[0].api == "token_info"
     assert "nearly used" not in caplog.text
     emulator.quota = 6  # the first run already used 5 calls of today
-    run_tap(discovering(emulator, check_quota=True, end_date="2026-02-03T00:00:00"))
+    run_tap(
+        discovering(emulator, check_quota=True, end_date="2026-02-03T00:00:00"), expect=QuotaExhaustedError
+    )
     assert "Daily call quota nearly used: 6 of 6" in caplog.text

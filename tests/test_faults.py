@@ -52,13 +52,13 @@ def test_empty_windows_are_404_and_mean_no_rows(small):
 
 def test_401_token_missing_is_fatal_at_once(small):
     small.faults = [Fault(on_call=1, kind="status", status=401, msg="PLEASE ENTER THE WOLKVOX-TOKEN")]
-    run = run_tap(config(small))
+    run = run_tap(config(small), expect=WolkvoxAPIError)
     assert isinstance(run.error, WolkvoxAPIError) and "token missing" in str(run.error)
     assert len(small.calls) == 1
 
 
 def test_invalid_token_is_confirmed_once_then_fatal_with_where_to_make_one(small):
-    run = run_tap(config(small, token="not-a-token"))
+    run = run_tap(config(small, token="not-a-token"), expect=WolkvoxAPIError)
     assert isinstance(run.error, WolkvoxAPIError)
     assert "invalid or expired token" in str(run.error) and "Integrations → Tokens" in str(run.error)
     assert len(small.calls) == 2
@@ -71,7 +71,7 @@ def test_a_one_off_token_rejection_is_survived(small):
 
 def test_400_is_fatal_and_names_the_parameter_problem(small):
     small.faults = [Fault(on_call=3, kind="status", status=400, msg="SOME PARAMETERS ARE REQUIRED")]
-    run = run_tap(config(small))
+    run = run_tap(config(small), expect=WolkvoxAPIError)
     assert isinstance(run.error, WolkvoxAPIError)
     assert "parameters" in str(run.error) and "SOME PARAMETERS ARE REQUIRED" in str(run.error)
     assert len(small.calls) == 3
@@ -80,7 +80,7 @@ def test_400_is_fatal_and_names_the_parameter_problem(small):
 def test_quota_used_up_stops_for_today_and_keeps_what_was_emitted(small, caplog):
     caplog.set_level(logging.INFO)
     small.quota = 5
-    first = run_tap(config(small))
+    first = run_tap(config(small), expect=QuotaExhaustedError)
     assert isinstance(first.error, QuotaExhaustedError)
     assert "Wolkvox API usage: 6 calls" in caplog.text  # the quota line, also when a run stops
     assert "daily call quota used up" in str(first.error) and "resume tomorrow" in str(first.error)
@@ -93,7 +93,7 @@ def test_quota_used_up_stops_for_today_and_keeps_what_was_emitted(small, caplog)
         "202": "2025-12-22T05:00:00+00:00",
     }
 
-    same_day = run_tap(config(small), state=first.last_state)
+    same_day = run_tap(config(small), state=first.last_state, expect=QuotaExhaustedError)
     assert isinstance(same_day.error, QuotaExhaustedError) and same_day.records == []
 
     small.advance(dt.timedelta(days=1))  # a new day: the quota is back
@@ -128,7 +128,7 @@ def test_transient_faults_are_retried_and_nothing_is_lost(small, fault):
 
 def test_transient_faults_that_persist_end_in_a_clear_fatal_error(small):
     small.faults = [Fault(on_call=n, kind="status", status=502, msg="bad gateway") for n in range(1, 10)]
-    run = run_tap(config(small, max_retries=3))
+    run = run_tap(config(small, max_retries=3), expect=WolkvoxAPIError)
     assert isinstance(run.error, WolkvoxAPIError)
     assert "still failing after retries" in str(run.error) and "campaign 101" in str(run.error)
     assert len(small.calls) == 4
@@ -136,7 +136,7 @@ def test_transient_faults_that_persist_end_in_a_clear_fatal_error(small):
 
 def test_refused_connections_end_in_a_clear_fatal_error(small):
     port_nobody_listens_on = "http://127.0.0.1:9"
-    run = run_tap(config(small, api_url=port_nobody_listens_on, max_retries=1))
+    run = run_tap(config(small, api_url=port_nobody_listens_on, max_retries=1), expect=WolkvoxAPIError)
     assert isinstance(run.error, WolkvoxAPIError)
     message = str(run.error)
     assert "could not get an answer from http://127.0.0.1:9 (connection refused" in message
@@ -160,7 +160,7 @@ def test_maintenance_that_lasts_ends_with_the_servers_message(small):
     small.faults = [
         Fault(on_call=n, kind="status", status=403, msg="MAINTENANCE WINDOW") for n in range(1, 9)
     ]
-    run = run_tap(config(small, busy_retries=2))
+    run = run_tap(config(small, busy_retries=2), expect=WolkvoxAPIError)
     assert isinstance(run.error, WolkvoxAPIError)
     assert "maintenance" in str(run.error) and "MAINTENANCE WINDOW" in str(run.error)
     assert len(small.calls) == 3

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
-from conftest import TOKEN, base_config, key, run_tap
+from conftest import TOKEN, base_config, key, run_cli, run_tap, state_with
+from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wolkvox import errors
 from tap_wolkvox.errors import WolkvoxAPIError
@@ -21,22 +18,6 @@ DAY = dict(campaign_ids=["101"], start_date="2026-02-20T00:00:00", end_date="202
 
 def one_campaign(emulator, **campaign):
     emulator.campaigns = [Campaign("101", "Uno", rows_per_hour=4, **campaign)]
-
-
-def cli(
-    tmp_path, config: dict, *args: str, env: dict | None = None, debug: bool = True
-) -> subprocess.CompletedProcess:
-    """The tap's CLI; at DEBUG unless told otherwise (a traceback is logged at DEBUG only)."""
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    return subprocess.run(
-        [sys.executable, "-m", "tap_wolkvox", "--config", str(config_file), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "TAP_WOLKVOX_LOGLEVEL": "DEBUG" if debug else "INFO", **(env or {})},
-        check=False,
-    )
 
 
 # -- secrets ---------------------------------------------------------------------------
@@ -55,14 +36,14 @@ def test_a_token_with_blanks_around_it_works_and_is_never_printed(tmp_path, emul
     else:
         config["token"] = token
         args = ("--check",) if where == "check" else ()
-    result = cli(tmp_path, config, *args, env=env)
+    result = run_cli(tmp_path, config, *args, env=env, debug=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert TOKEN not in result.stdout + result.stderr and "SECRET" not in result.stderr
 
 
 @pytest.mark.parametrize("token", ["tok en-SECRET", "tok\ten-SECRET", 123456789])
 def test_a_token_that_cannot_be_a_header_is_refused_without_showing_it(tmp_path, emulator, token):
-    result = cli(tmp_path, base_config(emulator, token=token), debug=False)
+    result = run_cli(tmp_path, base_config(emulator, token=token))
     assert result.returncode == 1
     assert "`token`" in result.stderr and "Traceback" not in result.stderr
     assert "SECRET" not in result.stderr and "123456789" not in result.stderr
@@ -77,7 +58,7 @@ def test_no_log_line_quotes_a_customer_row(tmp_path, emulator, kind):
     one_campaign(emulator)
     status = 502 if kind in {"html_echo", "no_msg"} else 200
     emulator.faults = [Fault(on_call=1, kind=kind, status=status), Fault(on_call=2, kind=kind, status=status)]
-    result = cli(tmp_path, base_config(emulator, **DAY, max_retries=1))
+    result = run_cli(tmp_path, base_config(emulator, **DAY, max_retries=1), debug=True)
     rows = emulator.rows("101", dt.datetime(2026, 2, 20), dt.datetime(2026, 2, 20, 23, 59, 59))
     personal = {row[field] for row in rows for field in ("customer_id", "telephone", "conn_id")}
     personal |= {f"{row['customer_name']} {row['customer_last_name']}" for row in rows}
@@ -91,7 +72,7 @@ def test_no_log_line_quotes_a_customer_row(tmp_path, emulator, kind):
 def test_an_error_message_never_spans_lines_or_quotes_a_body(emulator):
     one_campaign(emulator)
     emulator.faults = [Fault(on_call=n, kind="html_echo", status=502) for n in (1, 2)]
-    run = run_tap(base_config(emulator, **DAY, max_retries=1))
+    run = run_tap(base_config(emulator, **DAY, max_retries=1), expect=WolkvoxAPIError)
     message = str(run.error)
     assert "an HTML page of" in message and "not quoted" in message
     assert "\n" not in message and "customer_name" not in message
@@ -115,7 +96,7 @@ def test_a_dripping_answer_is_cut_at_request_timeout_and_the_long_window_split(e
 def test_a_drip_on_a_short_window_ends_in_a_timeout_that_says_so(emulator):
     one_campaign(emulator)
     emulator.faults = [Fault(on_call=n, kind="drip_body", seconds=0.2) for n in (1, 2)]
-    run = run_tap(base_config(emulator, **DAY, request_timeout=1, max_retries=1))
+    run = run_tap(base_config(emulator, **DAY, request_timeout=1, max_retries=1), expect=WolkvoxAPIError)
     assert isinstance(run.error, WolkvoxAPIError)
     assert "no complete answer within 1s (request_timeout)" in str(run.error)
 
@@ -124,7 +105,7 @@ def test_an_endless_body_stops_with_a_clear_error(emulator, monkeypatch):
     monkeypatch.setattr(errors, "MAX_ANSWER_BYTES", 4 << 20)
     one_campaign(emulator)
     emulator.faults = [Fault(on_call=1, kind="endless")]
-    run = run_tap(base_config(emulator, **DAY, request_timeout=30))
+    run = run_tap(base_config(emulator, **DAY, request_timeout=30), expect=WolkvoxAPIError)
     assert isinstance(run.error, WolkvoxAPIError)
     assert "the answer is over 4 MB and still growing" in str(run.error)
 
@@ -204,18 +185,9 @@ def test_a_future_end_date_never_puts_the_bookmark_past_now(emulator):
 
 
 def test_a_future_bookmark_in_the_state_is_refused_before_any_call(emulator):
-    state = {
-        "bookmarks": {
-            "campaign_3": {
-                "partitions": [
-                    {"context": {"campaign_id": "101"}, "replication_key_value": "2099-01-01T00:00:00+00:00"}
-                ]
-            }
-        }
-    }
-    run = run_tap(base_config(emulator, **DAY), state=state)
-    assert run.error is not None
-    assert any("is in the future" in error for error in run.error.errors)  # type: ignore[attr-defined]
+    state = state_with({"101": "2099-01-01T00:00:00+00:00"})
+    run = run_tap(base_config(emulator, **DAY), state=state, expect=ConfigValidationError)
+    assert any("is in the future" in error for error in run.error.errors)  # type: ignore[union-attr]
     assert emulator.calls == []
 
 

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from conftest import TOKEN, base_config
+from conftest import TOKEN, base_config, run_cli, state_with
 
 from wolkvox_emulator import Campaign, Fault
 
@@ -28,20 +23,7 @@ FAULTS = [
 
 
 def run_at_debug(tmp_path, config: dict, *args: str, state: dict | None = None) -> str:
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    extra = list(args)
-    if state is not None:
-        (tmp_path / "state.json").write_text(json.dumps(state))
-        extra += ["--state", str(tmp_path / "state.json")]
-    result = subprocess.run(
-        [sys.executable, "-m", "tap_wolkvox", "--config", str(config_file), *extra],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "LOGLEVEL": "DEBUG", "TAP_WOLKVOX_LOGLEVEL": "DEBUG"},
-        check=False,
-    )
+    result = run_cli(tmp_path, config, *args, state=state, env={"LOGLEVEL": "DEBUG"}, debug=True)
     return result.stdout + result.stderr
 
 
@@ -64,13 +46,7 @@ def test_the_token_is_in_no_output(tmp_path, emulator, scenario):
     elif scenario == "bad-settings":
         config.update(server="evil.example.com/x#", api_url=None, window_days=99)
     elif scenario == "bad-state":
-        state = {
-            "bookmarks": {
-                "campaign_3": {
-                    "partitions": [{"context": {"campaign_id": "101"}, "replication_key_value": TOKEN}]
-                }
-            }
-        }
+        state = state_with({"101": TOKEN})
     elif scenario == "check":
         args = ("--check",)
     elif scenario == "discover":

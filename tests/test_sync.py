@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from conftest import base_config, bookmarks, key, run_tap
+from conftest import base_config, bookmarks, expected_keys, key, run_tap
 
 from wolkvox_emulator import Campaign
 
 START = dt.datetime(2025, 11, 21)
 END = dt.datetime(2026, 2, 28, 23, 59, 59)
-
-
-def expected_keys(emulator, campaign_ids, start=START, end=END) -> Counter:
-    return Counter(key(row) for c in campaign_ids for row in emulator.rows(c, start, end))
 
 
 def test_100_days_of_three_campaigns_arrive_once_each_with_one_bookmark_per_campaign(emulator):

@@ -48,7 +48,8 @@ def test_more_rows_in_one_second_than_one_call_returns_stops_clearly(emulator, c
     run = run_tap(
         base_config(
             emulator, campaign_ids=["101"], start_date="2026-01-01T00:00:00", end_date="2026-01-01T00:59:59"
-        )
+        ),
+        expect=TruncatedSecondError,
     )
     assert isinstance(run.error, TruncatedSecondError)
     assert "the seconds 2026-01-01 00:00:00" in str(run.error) and "campaign 101" in str(run.error)
