@@ -1,8 +1,13 @@
-"""`WolkvoxReportStream`: a `reports_manager.php` report, read per campaign in date windows.
+"""`WolkvoxReportStream`: the engine every `reports_manager.php` report runs on.
 
-It adds to `WolkvoxStream` what every report shares: date windows, truncation
-splitting, rows sorted by `date` in UTC, and a bookmark plus STATE after every window.
-A report subclass only declares its `api` name, schema and keys (see `streams.py`).
+A report is a declaration (see `streams.py`): its `api` name, schema and primary key,
+the date-time field the API selects rows by (`filter_field`) and its other date-time
+fields, their format, its partition parameter (`campaign_id`, `skill_id` or none), the
+longest window it allows and how far back an incremental run must re-read. This class
+does the rest, the same way for every report: date windows sized to the density seen,
+the 60,000-row split, 404 as no rows, the envelope and error taxonomy (`client.py`),
+one convention for records (`records.py`), partitions (`partitions.py`), and a
+bookmark plus STATE after every window.
 """
 
 from __future__ import annotations
@@ -11,13 +16,15 @@ import datetime as dt
 import logging
 import typing as t
 from collections import deque
+from functools import cached_property
 
 import requests
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
-from tap_wolkvox import errors
+from tap_wolkvox import errors, partitions
 from tap_wolkvox.answer import Answer
 from tap_wolkvox.client import WolkvoxStream
+from tap_wolkvox.records import ISO_SPACE, RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
     Window,
@@ -26,15 +33,11 @@ from tap_wolkvox.windows import (
     incremental_start,
     naive_span,
     next_window,
-    parse_row_date,
     split_window,
 )
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
-
-DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
-"""How rows carry `date`: naive local, so rows compare with a window's edges as text."""
 
 MAX_ROWS_PER_CALL = 60_000
 """The API silently cuts a response at this many rows: a full one may be incomplete."""
@@ -45,30 +48,93 @@ WINDOW_FILL = 0.9
 SPLIT_ON_TIMEOUT_ABOVE = dt.timedelta(days=1)
 """A timeout on a window longer than this is taken as "too big for 60 s": it is halved."""
 
+ODD_ROWS = {
+    "unparsed": "have a date-time that cannot be parsed: emitted null, its raw text in `<name>_local`",
+    "outside": "are dated outside the window asked for: skipped, their own window reads them",
+    "null_key": 'have a null key field: emitted with "" in it',
+}
+
 
 class WindowTimedOut(Exception):  # noqa: N818
     """A long window timed out; it is split instead of retried whole."""
 
 
 class WolkvoxReportStream(WolkvoxStream):
-    """A `reports_manager.php` report, read per campaign in date windows."""
+    """A `reports_manager.php` report, read in date windows. Subclasses only declare."""
 
     api: t.ClassVar[str]
     """The report's `api` parameter, e.g. `campaign_3`."""
+    filter_field: t.ClassVar[str] = "date"
+    """The date-time field the API selects rows by; also the replication key."""
+    date_fields: t.ClassVar[tuple[str, ...]] = ("date",)
+    """Every date-time field: each becomes UTC, its raw text kept in `<name>_local`."""
+    date_format: t.ClassVar[str] = ISO_SPACE
+    partition_param: t.ClassVar[str | None] = None
+    """`campaign_id` or `skill_id`: read with the value `all` (see `partitions.py`)."""
+    max_window_days: t.ClassVar[int] = 31
+    min_lookback: t.ClassVar[dt.timedelta] = dt.timedelta(0)
+    """How far back an incremental run re-reads at least, for rows that change after the fact."""
 
     path = "/api/v2/reports_manager.php"
-    replication_key = "date"
-    is_sorted = True  # rows are emitted sorted by `date` within each window
+    is_sorted = True  # rows are emitted sorted by the filter field within each window
     check_sorted = False  # a lookback re-reads rows older than the bookmark on purpose
     max_rows_per_call = MAX_ROWS_PER_CALL
-    # Records are built as strings (and `date` as RFC 3339) already; per-record type
+    # Records are built as strings (and date-times as RFC 3339) already; per-record type
     # conformance was a third of the tap's CPU time.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.replication_key = cls.filter_field  # type: ignore[assignment]
+
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        self._utc_dates: dict[str, str | None] = {}
         self._renames_logged: set[str] = set()
+
+    @cached_property
+    def rows(self) -> RowConverter:
+        return RowConverter(
+            date_fields=self.date_fields,
+            filter_field=self.filter_field,
+            date_format=self.date_format,
+            primary_keys=tuple(self.primary_keys),
+            tz=self.settings.tz,
+        )
+
+    # -- partitions -------------------------------------------------------------------
+
+    @property
+    def wanted(self) -> tuple[str, ...]:
+        """The partition values the user listed (`campaign_ids`); empty: every one."""
+        return self.settings.campaign_ids if self.partition_param == "campaign_id" else ()
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        """`{param: "all"}`, after any catch-up partitions (SDK hook; see `partitions.py`).
+
+        Under `campaign_calls: each` a campaign report is the campaigns stream's child,
+        which passes one context per campaign instead.
+        """
+        if self.partition_param is None or self.parent_stream_type is not None:
+            return super().partitions
+        return [{self.partition_param: value} for value in self.catch_up_ids] + [
+            {self.partition_param: partitions.ALL}
+        ]
+
+    @cached_property
+    def partition_states(self) -> dict[str, dict]:
+        """The input state's partitions by value, read once, before this run moves any."""
+        if self.partition_param is None:
+            return {}
+        states = partitions.partition_states(self.stream_state, self.partition_param)
+        return {value: dict(state) for value, state in states.items()}
+
+    @cached_property
+    def catch_up_ids(self) -> list[str]:
+        return partitions.catch_up(self.partition_states, self.wanted)
+
+    def partition_value(self, context: Context | None) -> str | None:
+        return (context or {}).get(self.partition_param) if self.partition_param else None
 
     # -- windows ----------------------------------------------------------------------
 
@@ -76,22 +142,27 @@ class WolkvoxReportStream(WolkvoxStream):
         """This run's range, naive local: from the bookmark minus lookback (or `start_date`) to the end.
 
         The end is `end_date` or now, and never later than now: a window (and so a
-        bookmark) past now would skip the rows written after the call.
+        bookmark) past now would skip the rows written after the call. A catch-up
+        partition ends where the `all` partition starts.
         """
         settings = self.settings
         now = dt.datetime.now(dt.timezone.utc)
-        start = incremental_start(self.read_bookmark(context), settings.start_date, settings.lookback)
+        lookback = max(settings.lookback, self.min_lookback)
+        start = incremental_start(self.read_bookmark(context), settings.start_date, lookback)
         end = min(settings.end_date or now, now)
+        value = self.partition_value(context)
+        if self.parent_stream_type is None and value in self.catch_up_ids:
+            until = partitions.all_start(self.partition_states, self.wanted)
+            end = min(end, parse_bookmark(until, where=self.name)) if until else end
         return naive_span(min(start, end), end, settings.tz)
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
-        """Yield every row of every window, each window's rows sorted by `date`.
+        """Yield every row of every window, each window's rows sorted by the filter field.
 
         Windows are sized to the density learned from the windows already read, and
-        share their edge second (see `windows.py`): the edge second's rows already
-        emitted are skipped. One whose answer may have been cut (`max_rows_per_call`
-        rows) is halved and asked again, and none of the cut answer's rows are emitted.
-        STATE is written after every completed window.
+        share their edge second (see `windows.py`). One whose answer may have been cut
+        (`max_rows_per_call` rows) is halved and asked again, and none of the cut
+        answer's rows are emitted. STATE is written after every completed window.
         """
         where = self.describe_partition(context)
         cursor, end = self.span(context)
@@ -122,7 +193,7 @@ class WolkvoxReportStream(WolkvoxStream):
                     pending.extendleft(reversed(split_window(window)))
                     self.log("%s returned %d rows (may be cut): splitting", window, answer.count)
                     continue
-                emitted = yield from self.records_of(answer, window, edge_keys)
+                emitted = yield from self.records_of(answer, window, edge_keys, context)
             self.log("%s%s %s: %d rows, %d calls so far", self.api, where, window, emitted, self.usage.calls)
             self.usage.rows += emitted
             density = max(answer.count, 1) / window.seconds
@@ -132,7 +203,8 @@ class WolkvoxReportStream(WolkvoxStream):
     def plan_window(self, cursor: dt.datetime, end: dt.datetime, density: float | None) -> Window:
         """The next window from `cursor`, sized to the density seen so far."""
         target = int(self.max_rows_per_call * WINDOW_FILL)
-        return next_window(cursor, end, self.settings.window_days, density, target)
+        days = min(self.settings.window_days, self.max_window_days)
+        return next_window(cursor, end, days, density, target)
 
     def describe_partition(self, context: Context | None) -> str:
         """`, campaign 101` for log lines; '' for a stream without partitions."""
@@ -141,10 +213,9 @@ class WolkvoxReportStream(WolkvoxStream):
     def _fetch_window(self, context: Context | None, window: Window) -> Answer:
         """One call for one window; a timeout on a long window asks for a split."""
         params = {"api": self.api, **(context or {}), **window.api_params()}
-        self._utc_dates.clear()  # bounded: one window's distinct dates at most
         try:
             return self.call_api(
-                self.path, params, sort_key=self._date_sort_key, stop_at=self.max_rows_per_call
+                self.path, params, sort_key=self.rows.sort_key, stop_at=self.max_rows_per_call
             )
         except requests.exceptions.Timeout as exc:
             if window.end - window.start > SPLIT_ON_TIMEOUT_ABOVE:
@@ -158,59 +229,28 @@ class WolkvoxReportStream(WolkvoxStream):
         if self.child_streams:
             yield from super().generate_child_contexts(record, context)
 
-    def _utc(self, raw: object) -> str | None:
-        """A row's `date` as RFC 3339 UTC, None if it cannot be parsed (cached: dates repeat)."""
-        if not isinstance(raw, str):
-            return None
-        try:
-            return self._utc_dates[raw]
-        except KeyError:
-            parsed = parse_row_date(raw, self.settings.tz)
-            utc = self._utc_dates[raw] = parsed.isoformat() if parsed else None
-            return utc
-
-    def _date_sort_key(self, row: dict) -> tuple[bool, str]:
-        utc = self._utc(row.get("date"))
-        return (utc is None, utc or "")
-
     def records_of(
-        self, answer: Answer, window: Window, edge_keys: set[tuple]
+        self, answer: Answer, window: Window, edge_keys: set[tuple], context: Context | None
     ) -> t.Generator[dict, None, int]:
-        """An answer's rows as records, sorted by `date`: in UTC, with `date_local` as sent.
-
-        Rows of the edge second already emitted (keys in `edge_keys`) and rows dated
-        outside the window (their own window reads them) are skipped and counted; so
-        no row is emitted twice in a run. A row whose `date` cannot be parsed keeps
-        its raw text in `date_local`, gets `date: null` and comes last. Key fields are
-        never null: a missing one is emitted as "". Returns how many were emitted.
-        """
+        """An answer's records (`records.RowConverter`); returns how many were emitted."""
         self.log_renames(answer.renamed)
         self.add_new_properties(answer.fields)
-        first, last = window.start.strftime(DATE_FORMAT), window.end.strftime(DATE_FORMAT)
-        counts = {"unparsed": 0, "outside": 0, "edge": 0, "null_key": 0}
-        new_edge_keys: set[tuple] = set()
+        self.rows.keep = self.keeps_row(context)
+        self.rows.counts.clear()
         emitted = 0
-        for (no_date, utc), row in answer.keyed():  # the sort key holds the converted date
-            local = row.get("date")
-            row["date_local"] = local
-            row["date"] = None if no_date else utc
-            counts["unparsed"] += no_date
-            if not no_date and not first <= local <= last:  # type: ignore[operator]
-                counts["outside"] += 1
-                continue
-            counts["null_key"] += self.fill_null_keys(row)
-            key = tuple(row[name] for name in self.primary_keys)
-            if local == first and key in edge_keys:
-                counts["edge"] += 1
-                continue
-            if local == last:
-                new_edge_keys.add(key)
+        for record in self.rows.records(answer, window, edge_keys):
             emitted += 1
-            yield row
-        edge_keys.clear()
-        edge_keys.update(new_edge_keys)
-        self.warn_about(counts, answer.duplicates, window)
+            yield record
+        self.warn_about(self.rows.counts, answer.duplicates, window)
         return emitted
+
+    def keeps_row(self, context: Context | None) -> t.Callable[[dict], bool] | None:
+        """Under `all`, only the listed campaigns' rows are emitted."""
+        wanted, param = self.wanted, self.partition_param
+        if not wanted or param is None or self.partition_value(context) != partitions.ALL:
+            return None
+        listed = set(wanted)
+        return lambda row: str(row.get(param) or "").strip() in listed
 
     def log_renames(self, renamed: dict[str, str]) -> None:
         """Log each field the API named oddly and what it is called in records, once a run."""
@@ -219,23 +259,10 @@ class WolkvoxReportStream(WolkvoxStream):
                 self._renames_logged.add(name)
                 self.log("Field %r of %s is emitted as `%s`", raw, self.api, name, level=logging.WARNING)
 
-    def fill_null_keys(self, row: dict) -> int:
-        """Put "" in the row's null or missing key fields (targets refuse null keys); 1 if any."""
-        missing = [name for name in self.primary_keys if row.get(name) is None]
-        for name in missing:
-            row[name] = ""
-        return 1 if missing else 0
-
-    def warn_about(self, counts: dict[str, int], duplicates: int, window: Window) -> None:
-        """One warning per kind of odd row in a window's answer (none about the edge second)."""
-        messages = {
-            "unparsed": "have a `date` that is not 'YYYY-MM-DD HH:MM:SS': emitted with date=null and "
-            "the raw value in date_local",
-            "outside": "are dated outside the window asked for: skipped, their own window reads them",
-            "null_key": 'have a null key field: emitted with "" in it',
-        }
-        for kind, text in messages.items():
-            if counts[kind]:
+    def warn_about(self, counts: t.Mapping[str, int], duplicates: int, window: Window) -> None:
+        """One line per kind of odd row in a window's answer (none about the edge second)."""
+        for kind, text in ODD_ROWS.items():
+            if counts.get(kind):
                 self.log("%s %s: %d row(s) %s", self.api, window, counts[kind], text, level=logging.WARNING)
         if duplicates:
             self.log(
@@ -244,6 +271,13 @@ class WolkvoxReportStream(WolkvoxStream):
                 window,
                 duplicates,
                 level=logging.WARNING,
+            )
+        if counts.get("not_selected"):
+            self.log(
+                "%s %s: %d row(s) of campaigns not in campaign_ids skipped",
+                self.api,
+                window,
+                counts["not_selected"],
             )
 
     # -- state ------------------------------------------------------------------------
@@ -256,11 +290,19 @@ class WolkvoxReportStream(WolkvoxStream):
         """
 
     def read_bookmark(self, context: Context | None) -> dt.datetime | None:
-        """This partition's bookmark from the input state, as an aware UTC datetime."""
-        value = self.get_context_state(context).get("replication_key_value")
+        """Where this partition starts, as an aware UTC datetime (see `partitions.py`)."""
+        value = self.partition_value(context)
         if value is None:
-            return None
-        return parse_bookmark(value, where=f"{self.name} {context or ''}")
+            mark = self.get_context_state(context).get("replication_key_value")
+        elif value == partitions.ALL:
+            mark = partitions.all_start(self.partition_states, self.wanted)
+        else:
+            mark = partitions.start_of(self.partition_states, value)
+        return (
+            None
+            if mark is None
+            else parse_bookmark(mark, where=f"{self.name}{self.describe_partition(context)}")
+        )
 
     def complete_window(self, context: Context | None, window: Window) -> None:
         """Move the bookmark to the window's end and write STATE: the window is done."""
@@ -270,6 +312,8 @@ class WolkvoxReportStream(WolkvoxStream):
         if current is None or parse_bookmark(current, where=self.name) < window_end:
             state["replication_key"] = self.replication_key
             state["replication_key_value"] = window_end.isoformat()
+        if self.partition_value(context) == partitions.ALL:
+            state[partitions.COVERS] = partitions.covers(self.wanted)
         self._tap.state_writer.write_state(self.tap_state)
 
 

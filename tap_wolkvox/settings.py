@@ -56,8 +56,18 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "campaign_ids",
         th.ArrayType(th.StringType(pattern=CAMPAIGN_ID_PATTERN)),
-        description="Ids (digits) of the predictive campaigns to extract. Without it, every "
-        "predictive campaign of `information.php?api=campaigns` is extracted (one more call a run).",
+        description="Ids (digits) of the campaigns to extract. Without it, every campaign: "
+        "under `campaign_calls: all` every row the API returns; under `each` every predictive "
+        "campaign of `information.php?api=campaigns` (one more call a run).",
+    ),
+    th.Property(
+        "campaign_calls",
+        th.StringType(allowed_values=["all", "each"]),
+        default="all",
+        description="How campaign reports are read. `all`: one call per window with "
+        "`campaign_id=all`, whatever the number of campaigns (rows of campaigns not in "
+        "`campaign_ids` are skipped). `each`: one call per campaign per window, each "
+        "campaign with its own bookmark. Switching between them loses nothing.",
     ),
     th.Property(
         "include_stopped_campaigns",
@@ -172,7 +182,8 @@ class Settings:
     token: str = field(repr=False)  # a secret: never in a repr, a log or an error
     base_url: str
     campaign_ids: tuple[str, ...]
-    """Empty: discover the predictive campaigns."""
+    """Empty: every campaign (`all`), or the discovered predictive campaigns (`each`)."""
+    campaign_calls: str
     include_stopped_campaigns: bool
     max_calls_per_run: int | None
     check_quota: bool
@@ -287,6 +298,7 @@ def _expected(validator: str, value: t.Any) -> str:
         "exclusiveMinimum": f"must be > {value}",
         "pattern": f"must match {value}",
         "format": f"must be a {value}",
+        "enum": f"must be one of {value}",
     }.get(validator, f"fails `{validator}: {value}`")
 
 
@@ -332,6 +344,7 @@ def parse_settings(config: dict) -> Settings:
         token=token,
         base_url=base_url,
         campaign_ids=tuple(str(c) for c in config.get("campaign_ids") or ()),
+        campaign_calls=str(get("campaign_calls")),
         include_stopped_campaigns=bool(get("include_stopped_campaigns")),
         max_calls_per_run=config.get("max_calls_per_run"),
         check_quota=bool(get("check_quota")),

@@ -110,6 +110,19 @@ class CampaignsStream(WolkvoxStream):
             )
 
 
+def date_time(name: str, description: str) -> tuple[th.Property, th.Property]:
+    """A report's date-time field, in UTC, and `<name>_local`, its text as the API sent it."""
+    return (
+        th.Property(
+            name,
+            th.DateTimeType,
+            description=f"{description} In UTC (RFC 3339), from the operation's naive local time; "
+            "null if the API sent a value that cannot be parsed.",
+        ),
+        _text(f"{name}_local", f"{description} Exactly as the API sent it (naive, operation time zone)."),
+    )
+
+
 class Campaign3Stream(WolkvoxReportStream):
     """`campaign_3`: the phone-by-phone result of predictive outbound campaigns.
 
@@ -121,7 +134,7 @@ class Campaign3Stream(WolkvoxReportStream):
 
     name = "campaign_3"
     api = "campaign_3"
-    parent_stream_type = CampaignsStream
+    partition_param = "campaign_id"
     primary_keys = ("campaign_id", "conn_id", "telephone", "date_local")
 
     schema = th.PropertiesList(
@@ -130,15 +143,44 @@ class Campaign3Stream(WolkvoxReportStream):
         _text("customer_last_name", "Customer's last name."),
         _text("id_type", "Type of identification."),
         _text("customer_id", "Customer's identification number."),
-        th.Property(
-            "date",
-            th.DateTimeType,
-            description="Attempt date in UTC (RFC 3339), converted from the operation's "
-            "naive local time; null if the API sent a date that cannot be parsed.",
-        ),
-        _text("date_local", "Attempt date exactly as the API sent it (naive, operation time zone)."),
+        *date_time("date", "When the number was dialled."),
         _text("telephone", "Telephone number the call was placed to."),
         _text("result", "Result of the interaction, e.g. ANSWER, NO-ANSWER, BUSY (as sent)."),
         *(_text(opt, "Field of the campaign database (customer contact information).") for opt in OPT_FIELDS),
         _text("conn_id", "Call identification number."),
+    ).to_dict()
+
+
+class Cdr1Stream(WolkvoxReportStream):
+    """`cdr_1`: call detail, one row per call leg, every call of the operation.
+
+    Primary key: call id, agent and second. A re-read row has all three; a call
+    transferred to another agent is another row. Two rows share the key only if one call
+    reaches the same agent twice within one second: the target keeps the later row.
+    """
+
+    name = "cdr_1"
+    api = "cdr_1"
+    primary_keys = ("conn_id", "agent_id", "date_local")
+    schema = th.PropertiesList(
+        *date_time("date", "When the call started."),
+        _text("conn_id", "Call identification number."),
+        _text("agent_id", "Agent id."),
+        _text("agent_name", "Agent name."),
+        _text("destiny", "Call destination."),
+        _text("telephone", "Telephone number."),
+        _text("cost", "Price of the call."),
+        _text("time_seg", "Duration in seconds."),
+        _text("time_min", "Duration in minutes."),
+        _text("cod_act", "Activity code 1; `TIMEOUTACW` when the agent missed the coding deadline."),
+        _text("description_cod_act", "Description of activity code 1."),
+        _text("cod_act_2", "Activity code 2; may be `TIMEOUTACW`."),
+        _text("description_cod_act_2", "Description of activity code 2."),
+        _text("type_interaction", "Call type."),
+        _text("customer_id", "Customer id."),
+        _text("hang_up", "Who ended the call."),
+        _text("campaign_id", "Campaign."),
+        _text("skill_id", "Skill id."),
+        _text("skill_name", "Skill name."),
+        _text("comment", "Agent comment."),
     ).to_dict()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -18,9 +19,11 @@ import dotenv
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_wolkvox.client import WolkvoxStream
 from tap_wolkvox.errors import WolkvoxAPIError
 from tap_wolkvox.output import StateFlushingWriter
-from tap_wolkvox.report import parse_bookmark
+from tap_wolkvox.partitions import ALL
+from tap_wolkvox.report import WolkvoxReportStream, parse_bookmark
 from tap_wolkvox.settings import (
     CONFIG_SCHEMA,
     Settings,
@@ -29,10 +32,10 @@ from tap_wolkvox.settings import (
     settings_from_env,
     unknown_settings,
 )
-from tap_wolkvox.streams import Campaign3Stream, CampaignsStream
+from tap_wolkvox.streams import Campaign3Stream, CampaignsStream, Cdr1Stream
 from tap_wolkvox.usage import ApiUsage
 
-STREAM_TYPES = (CampaignsStream, Campaign3Stream)
+STREAM_TYPES: tuple[type[WolkvoxStream], ...] = (CampaignsStream, Campaign3Stream, Cdr1Stream)
 CHECK_TIMEOUT = 15.0
 """Seconds `--check` waits for its one call."""
 FUTURE_BOOKMARK_TOLERANCE = dt.timedelta(minutes=5)
@@ -67,8 +70,10 @@ class TapWolkvox(Tap):
         check_state(state)
         super().load_state(state)
 
-    def discover_streams(self) -> list[CampaignsStream | Campaign3Stream]:
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+    def discover_streams(self) -> list[WolkvoxStream]:
+        """Every stream; under `campaign_calls: each`, campaign reports read per campaign."""
+        each = self.config.get("campaign_calls") == "each"
+        return [(per_campaign(kind) if each else kind)(tap=self) for kind in STREAM_TYPES]
 
     @cached_property
     def settings(self) -> Settings:
@@ -174,6 +179,16 @@ class TapWolkvox(Tap):
         return command
 
 
+@functools.cache
+def per_campaign(kind: type[WolkvoxStream]) -> type[WolkvoxStream]:
+    """`kind` read once per campaign, as the child of the campaign list (`campaign_calls: each`)."""
+    if not issubclass(kind, WolkvoxReportStream) or kind.partition_param != "campaign_id":
+        return kind
+    return type(
+        kind.__name__, (kind,), {"parent_stream_type": CampaignsStream, "__module__": kind.__module__}
+    )
+
+
 def load_config(config: dict | str | Path | list[str | Path] | None, *, parse_env: bool) -> dict:
     """The config as one dict: files (later ones win), then `TAP_WOLKVOX_*` env vars if asked."""
     if isinstance(config, dict):
@@ -218,7 +233,7 @@ def check_state(state: object) -> None:
     if not isinstance(bookmarks, dict):
         problems.append("`bookmarks` must be an object of streams")
         bookmarks = {}
-    known = {stream_type.name for stream_type in STREAM_TYPES}
+    known = {str(stream_type.name) for stream_type in STREAM_TYPES}  # type: ignore[misc]
     for stream_name, stream_state in bookmarks.items():
         if stream_name not in known:
             continue  # another tap's or a removed stream's state is not ours to judge
@@ -231,12 +246,17 @@ def check_state(state: object) -> None:
             partitions = []
         for partition in partitions:
             context = partition.get("context") if isinstance(partition, dict) else None
-            campaign = (context or {}).get("campaign_id") if isinstance(context, dict) else None
-            if not isinstance(campaign, str) or not campaign.isdigit():
+            values = list(context.values()) if isinstance(context, dict) else []
+            if (
+                len(values) != 1
+                or not isinstance(values[0], str)
+                or not (values[0].isdigit() or values[0] == ALL)
+            ):
                 problems.append(
-                    f"bookmarks.{stream_name}: a partition has no digit campaign_id in its context"
+                    f"bookmarks.{stream_name}: a partition's context is not one id (digits) or `all`"
                 )
                 continue
+            campaign = values[0]
             value = partition.get("replication_key_value")
             if value is not None:
                 where = f"{stream_name} campaign {campaign}"

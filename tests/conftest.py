@@ -36,6 +36,7 @@ def base_config(emu: Emulator, **overrides: t.Any) -> dict:
         "token": TOKEN,
         "api_url": emu.url,
         "campaign_ids": ["101", "202", "303"],
+        "campaign_calls": "each",  # one call per campaign; tests of `all` set it
         "start_date": "2025-11-21T00:00:00",
         "end_date": "2026-02-28T23:59:59",
         "lookback_minutes": 0,

@@ -64,7 +64,7 @@ def partition(value, campaign="101"):
     [
         (partition("last tuesday"), "is not an ISO 8601 date-time with an offset"),
         (partition("2026-02-01T00:00:00"), "is not an ISO 8601 date-time with an offset"),
-        (partition("2026-02-01T00:00:00+00:00", campaign="abc"), "has no digit campaign_id"),
+        (partition("2026-02-01T00:00:00+00:00", campaign="abc"), "is not one id (digits) or `all`"),
         ({"bookmarks": ["campaign_3"]}, "`bookmarks` must be an object"),
         ({"bookmarks": {"campaign_3": "2026-01-01"}}, "bookmarks.campaign_3 must be an object"),
     ],
