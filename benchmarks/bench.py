@@ -9,8 +9,9 @@ Prints figures; asserts nothing. Everything runs against the local emulator on 1
    sensitive to other processes on the machine). The floor's records are checked to be the
    tap's. The emulator keeps its encoded answers, so both measure the client.
 2. Peak RSS of the tap for one ≈22 MB answer and for one ≈256 MB answer.
-3. API calls of a 100-day, three-campaign backfill against the minimum,
-   Σ over campaigns of max(⌈days / 31⌉, ⌈rows / 60,000⌉); and of a 5-minute incremental run.
+3. API calls of a 100-day, 12-campaign backfill against the minimum, in both `campaign_calls`
+   modes: `all`, max(⌈days / 31⌉, ⌈all rows / 60,000⌉); `each`, Σ over campaigns of
+   max(⌈days / 31⌉, ⌈rows / 60,000⌉). And of a 5-minute incremental run.
 """
 
 from __future__ import annotations
@@ -37,12 +38,19 @@ NOW = dt.datetime(2026, 9, 1)
 
 
 def tap_config(
-    emulator: Emulator, work: Path, campaigns: list[str], start: dt.datetime, end: dt.datetime
+    emulator: Emulator,
+    work: Path,
+    campaigns: list[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    mode: str = "each",  # the floor reads one campaign per call too
 ) -> Path:
     config = {
         "token": TOKEN,
         "api_url": emulator.url,
         "campaign_ids": campaigns,
+        "campaign_calls": mode,
         "start_date": start.isoformat(),
         "end_date": end.isoformat(),
         "request_timeout": 300,
@@ -184,36 +192,46 @@ def peak_rss(work: Path) -> None:
 
 
 def calls(work: Path) -> None:
-    densities = {"101": 12, "202": 120, "303": 5}
-    emulator = Emulator(
-        now=NOW, tokens=(TOKEN,), campaigns=[Campaign(c, c, rows_per_hour=r) for c, r in densities.items()]
-    )
-    emulator.start()
-    try:
-        start = dt.datetime(2026, 3, 1)
-        end = start + dt.timedelta(days=100) - dt.timedelta(seconds=1)
-        config = tap_config(emulator, work, list(densities), start, end)
-        tap = tap_command(config, work)
-        run_measured(tap, work / "calls.jsonl")
-        used = len(emulator.calls_to("campaign_3"))
-        minimum = sum(
-            max(math.ceil(100 / 31), math.ceil(len(emulator.rows(c, start, end)) / 60_000)) for c in densities
+    """A 100-day backfill of 12 campaigns, then a run 5 minutes later, in each `campaign_calls` mode."""
+    densities = {str(100 + n): rate for n, rate in enumerate([12, 120, 5, 40, 2, 60, 8, 30, 1, 90, 15, 25])}
+    start = dt.datetime(2026, 3, 1)
+    end = start + dt.timedelta(days=100) - dt.timedelta(seconds=1)
+    for mode in ("all", "each"):
+        emulator = Emulator(
+            now=NOW,
+            tokens=(TOKEN,),
+            campaigns=[Campaign(c, c, rows_per_hour=r) for c, r in densities.items()],
         )
-        print(f"API calls, 100-day backfill of 3 campaigns ({count_records(work / 'calls.jsonl')} rows):")
-        print(f"  used {used}, minimum {minimum}, ratio {used / minimum:.2f}")
-        state = [
-            json.loads(line)
-            for line in (work / "calls.jsonl").read_text().splitlines()
-            if '"type":"STATE"' in line
-        ][-1]
-        (work / "state.json").write_text(json.dumps(state["value"]))
-        emulator.now = end + dt.timedelta(minutes=5, seconds=1)
-        config = tap_config(emulator, work, list(densities), start, emulator.now)
-        before = len(emulator.calls)
-        run_measured([*tap, "--state", str(work / "state.json")], work / "incremental.jsonl")
-        print(f"  an incremental run 5 minutes later: {len(emulator.calls) - before} calls for 3 campaigns")
-    finally:
-        emulator.stop()
+        emulator.start()
+        try:
+            rows = {c: len(emulator.rows(c, start, end)) for c in densities}
+            if mode == "all":
+                minimum = max(math.ceil(100 / 31), math.ceil(sum(rows.values()) / 60_000))
+            else:
+                minimum = sum(max(math.ceil(100 / 31), math.ceil(n / 60_000)) for n in rows.values())
+            tap = tap_command(tap_config(emulator, work, list(densities), start, end, mode=mode), work)
+            run_measured(tap, work / "calls.jsonl")
+            used = len(emulator.calls_to("campaign_3"))
+            total = sum(rows.values())
+            print(f"API calls, campaign_calls={mode}, 100-day backfill of 12 campaigns ({total} rows):")
+            print(f"  used {used}, minimum {minimum}, ratio {used / minimum:.2f}")
+            state = [
+                json.loads(line)
+                for line in (work / "calls.jsonl").read_text().splitlines()
+                if '"type":"STATE"' in line
+            ][-1]
+            (work / "state.json").write_text(json.dumps(state["value"]))
+            emulator.now = end + dt.timedelta(minutes=5, seconds=1)
+            tap = tap_command(
+                tap_config(emulator, work, list(densities), start, emulator.now, mode=mode), work
+            )
+            before = len(emulator.calls)
+            run_measured([*tap, "--state", str(work / "state.json")], work / "incremental.jsonl")
+            print(
+                f"  an incremental run 5 minutes later: {len(emulator.calls) - before} calls for 12 campaigns"
+            )
+        finally:
+            emulator.stop()
 
 
 def main() -> None:
