@@ -140,7 +140,8 @@ class Emulator:
         Handler.emulator = emulator
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll interval: `stop()` waits for it (0.5 s by default, per test that starts one).
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self.url
 
     @property
