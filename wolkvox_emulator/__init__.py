@@ -1,6 +1,23 @@
-"""A local emulator of the Wolkvox API v2 (`campaign_3`, `campaigns`, `token_info`)."""
+"""A local emulator of the Wolkvox API v2.
+
+`reports_manager.php`: `campaign_3`, `campaign_5`, `campaign_7`, `cdr_1`, `agent_7`, `agent_14`,
+`chat_1`, `skill_2`, `skill_10`, `diagram_1`, `quality_2` (the table is `reports.REPORTS`).
+`information.php`: `campaigns`, `agents`, `skills`, `activity_codes`, `token_info`.
+"""
 
 from wolkvox_emulator.data import Campaign, default_campaigns
+from wolkvox_emulator.reports import REPORTS, ActivityCode, Agent, Report, Skill
 from wolkvox_emulator.server import Call, Emulator, Fault
 
-__all__ = ["Call", "Campaign", "Emulator", "Fault", "default_campaigns"]
+__all__ = [
+    "REPORTS",
+    "ActivityCode",
+    "Agent",
+    "Call",
+    "Campaign",
+    "Emulator",
+    "Fault",
+    "Report",
+    "Skill",
+    "default_campaigns",
+]

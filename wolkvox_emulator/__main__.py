@@ -1,5 +1,8 @@
 """`wolkvox-emulator --port 8080`: serve the emulator on 127.0.0.1 until interrupted.
 
+It serves every report of `wolkvox_emulator/reports.py` and the `information.php` lists (see
+`wolkvox_emulator/server.py`).
+
 Exit status: 0 when stopped (SIGTERM, Ctrl-C); 3 when the port is already in use; 2 for a bad
 command line.
 """
@@ -15,6 +18,7 @@ import signal
 import sys
 import threading
 
+from wolkvox_emulator.reports import REPORTS
 from wolkvox_emulator.server import Emulator, Fault
 
 PORT_IN_USE = 3
@@ -40,10 +44,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--licences", type=int, default=1, help="daily quota is licences × 1000 calls")
     parser.add_argument("--faults", help='JSON list of faults, e.g. [{"on_call": 2, "kind": "reset"}]')
     parser.add_argument(
+        "--density",
+        action="append",
+        default=[],
+        metavar="API=N",
+        help="rows per hour of one report (repeatable), e.g. cdr_1=300; see wolkvox_emulator/reports.py",
+    )
+    parser.add_argument(
         "--url-file",
         help="write the base URL to this file once serving (atomically: it is complete when seen)",
     )
     args = parser.parse_args(argv)
+    density: dict[str, int] = {}
+    for item in args.density:
+        api, _, rows = item.partition("=")
+        if api not in REPORTS or not rows.isdigit():
+            parser.error(f"--density {item}: expected API=N with API one of {sorted(REPORTS)}")
+        density[api] = int(rows)
 
     emulator = Emulator(
         seed=args.seed,
@@ -52,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         now=dt.datetime.fromisoformat(args.now) if args.now else None,
         licences=args.licences,
         faults=[Fault(**fault) for fault in json.loads(args.faults)] if args.faults else [],
+        density=density,
     )
     try:
         url = emulator.start(args.port)

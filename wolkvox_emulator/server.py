@@ -1,5 +1,15 @@
 """A local Wolkvox API v2, for tests and for trying pipelines without spending quota.
 
+It serves, on 127.0.0.1:
+
+- `reports_manager.php`: every report of the table in `reports.py`: `campaign_3` (predictive
+  results), `campaign_5` (preview detail), `campaign_7` (answering-machine detail), `cdr_1` (call
+  detail), `agent_14` (agent states), `agent_7` (login/logout), `chat_1` (chats, by close date),
+  `skill_10` / `skill_2` (answered / abandoned inbound), `diagram_1` (IVR detail) and `quality_2`
+  (quality evaluations). `campaign_id` and `skill_id` accept `all`: every campaign of the report's
+  type (or every skill) in one answer, in the API's order, cut at 60,000 rows over the whole answer.
+- `information.php`: `campaigns`, `agents`, `skills`, `activity_codes` and `token_info`.
+
 It answers as `shared/wolkvox-api.md` documents the real API:
 
 - `wolkvox-token` header: missing → 401 PLEASE ENTER THE WOLKVOX-TOKEN; unknown → 403
@@ -10,10 +20,13 @@ It answers as `shared/wolkvox-api.md` documents the real API:
 - unknown `api` or missing parameter → 400; a window over 31 days → 400.
 - a window with no rows → 404 "Validate dates entered".
 - more than 60,000 rows → the first 60,000, silently.
-- `code` as the integer 200 or the string "200".
+- `code` as the integer 200 or the string "200" (always the string for reports whose doc shows
+  it so, such as `skill_2`).
 
 Faults can be injected on chosen calls (`Fault`), and the clock set and advanced, so
-that tests can play any day of an operation.
+that tests can play any day of an operation. `Emulator.density[api] = n` makes one report
+denser (about n rows per hour per campaign, skill or agent; for `agent_7`, sessions per agent
+and day).
 """
 
 from __future__ import annotations
@@ -28,7 +41,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from wolkvox_emulator.data import Campaign, default_campaigns, rows_between
+from wolkvox_emulator.data import Campaign, default_campaigns
+from wolkvox_emulator.reports import (
+    REPORTS,
+    ActivityCode,
+    Agent,
+    Context,
+    Skill,
+    default_activity_codes,
+    default_agents,
+    default_skills,
+)
 
 API_DATE_FORMAT = "%Y%m%d%H%M%S"
 MAX_ROWS = 60_000
@@ -76,6 +99,11 @@ class Emulator:
 
     seed: int = 7
     campaigns: list[Campaign] = field(default_factory=default_campaigns)
+    agents: list[Agent] = field(default_factory=default_agents)
+    skills: list[Skill] = field(default_factory=default_skills)
+    activity_codes: list[ActivityCode] = field(default_factory=default_activity_codes)
+    density: dict[str, int] = field(default_factory=dict)
+    """Rows per hour per partition member, by `api`, overriding the report's default (see `reports.py`)."""
     tokens: tuple[str, ...] = ("demo-token",)
     timezone: str = "America/Bogota"
     now: dt.datetime | None = None
@@ -112,7 +140,8 @@ class Emulator:
         Handler.emulator = emulator
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll interval: `stop()` waits for it (0.5 s by default, per test that starts one).
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self.url
 
     @property
@@ -144,14 +173,37 @@ class Emulator:
         return next((c for c in self.campaigns if c.campaign_id == campaign_id), None)
 
     def rows(self, campaign_id: str, start: dt.datetime, end: dt.datetime) -> list[dict]:
-        """Every row the API holds for a campaign in `start..end` (uncut), in the API's order."""
-        campaign = self.campaign(campaign_id)
+        """Every `campaign_3` row the API holds for a campaign in `start..end` (uncut), in the API's order."""
+        return self.report_rows("campaign_3", start, end, campaign_id)
+
+    def report_rows(
+        self, api: str, start: dt.datetime, end: dt.datetime, partition: str | None = None
+    ) -> list[dict]:
+        """Every row the API holds for report `api` in `start..end` (uncut), in the API's order.
+
+        `partition` is the `campaign_id` or `skill_id` asked; None or `all`: every member. The
+        window is read as the API reads it (`end_exclusive`), on the report's filter field, and
+        only rows that exist by the emulator's clock are returned.
+        """
+        report = REPORTS[api]
         end = min(end, self.local_now())
-        if campaign is None or start > end:
+        if start > end:
             return []
-        rows = rows_between(self.seed, campaign, start, end, end_exclusive=self.end_exclusive)
-        rows.sort(key=lambda row: (row["telephone"] or "", row["conn_id"] or ""))  # not by date, on purpose
-        return rows
+        return report.rows(self.context(api), start, end, partition, end_exclusive=self.end_exclusive)
+
+    def context(self, api: str) -> Context:
+        """What the report generators see: seed, clock, the operation's lists, `density[api]`."""
+        return Context(
+            seed=self.seed,
+            now=self.local_now(),
+            campaigns=self.campaigns,
+            agents=self.agents,
+            skills=self.skills,
+            codes=self.activity_codes,
+            rate=self.density.get(api),
+            default_rate=REPORTS[api].rows_per_hour,
+            sessions_per_day=self.density.get("agent_7", REPORTS["agent_7"].rows_per_hour),
+        )
 
     @property
     def daily_quota(self) -> int:
@@ -209,11 +261,8 @@ class Emulator:
         return status, body
 
     def _information(self, call: Call, query: dict[str, str]) -> tuple[int, object]:
-        if query.get("api") == "campaigns":
-            data = [c.info() for c in self.campaigns]
-            call.rows = len(data)
-            return envelope(200, None, f"{len(data)} records were found", data, code="200")
-        if query.get("api") == "token_info":
+        api = query.get("api", "")
+        if api == "token_info":
             used = self._used_today.get(self.local_now().date(), 0)
             data = [
                 {
@@ -223,13 +272,34 @@ class Emulator:
                 }
             ]
             return envelope(200, None, "1 records were found", data, code="200")
-        return envelope(400, "BAD REQUEST", "THE API YOU WANT TO CONSULT DOES NOT EXIST")
+        lists: dict[str, tuple[list, str, str, str]] = {
+            # api: (members, the optional filter parameter, the field it matches, envelope code)
+            "campaigns": (self.campaigns, "campaign", "campaign_id", "200"),
+            "agents": (self.agents, "agent", "agent_id", ""),
+            "skills": (self.skills, "skill", "skill_id", "200"),
+            "activity_codes": (self.activity_codes, "cod_act", "cod_act", "0"),
+        }
+        if api not in lists:
+            return envelope(400, "BAD REQUEST", "THE API YOU WANT TO CONSULT DOES NOT EXIST")
+        members, parameter, key, code = lists[api]
+        data = [member.info() for member in members]
+        if query.get(parameter):
+            data = [row for row in data if row.get(key) == query[parameter]]
+        call.rows = len(data)
+        # activity_codes' documented msg has no count: " records were found".
+        msg = " records were found" if api == "activity_codes" else f"{len(data)} records were found"
+        return envelope(200, None, msg, data, code=code)
 
     def _report(self, call: Call, query: dict[str, str]) -> tuple[int, object]:
-        if query.get("api") != "campaign_3":
+        report = REPORTS.get(query.get("api", ""))
+        if report is None:
             return envelope(400, "BAD REQUEST", "THE API YOU WANT TO CONSULT DOES NOT EXIST")
-        if not all(query.get(name) for name in ("campaign_id", "date_ini", "date_end")):
+        required = ("date_ini", "date_end") + ((report.partition,) if report.partition else ())
+        if not all(query.get(name) for name in required):
             return envelope(400, "BAD REQUEST", "SOME PARAMETERS ARE REQUIRED")
+        partition = query.get(report.partition) if report.partition else None
+        if partition == "all" and not report.accepts_all:
+            return envelope(404, "NOT FOUND", "Validate dates entered")
         try:
             start = dt.datetime.strptime(query["date_ini"], API_DATE_FORMAT)
             end = dt.datetime.strptime(query["date_end"], API_DATE_FORMAT)
@@ -239,16 +309,22 @@ class Emulator:
             return envelope(404, "NOT FOUND", "Validate dates entered")
         if end - start > dt.timedelta(days=MAX_DAYS):
             return envelope(400, "BAD REQUEST", "THE MAXIMUM RANGE OF DATES IS 31 DAYS")
-        cache_key = (query["campaign_id"], start, end, self.local_now())
+        filters = {name: query[name] for name in report.filters if query.get(name)}
+        cache_key = (report.api, partition, tuple(sorted(filters.items())), start, end, self.local_now())
         if self.cache_bodies and cache_key in self._bodies:
             call.rows, body = self._bodies[cache_key]
             return 200, body
-        rows = self.rows(query["campaign_id"], start, end)[: self.max_rows]  # cut silently
+        rows = self.report_rows(report.api, start, end, partition)
+        if filters:
+            rows = [row for row in rows if all(row.get(name) == value for name, value in filters.items())]
+        rows = rows[: self.max_rows]  # cut silently, over the whole answer
         call.rows = len(rows)
         if not rows:
             return envelope(404, "NOT FOUND", "Validate dates entered")
         code: int | str = 200
-        if self.code_style == "str" or (self.code_style == "alternate" and call.number % 2 == 0):
+        if report.code == "str" or self.code_style == "str":
+            code = "200"
+        elif self.code_style == "alternate" and call.number % 2 == 0:
             code = "200"
         status, answer = envelope(200, None, f"{len(rows)} records were found", rows, code=code)
         if self.cache_bodies:
