@@ -303,14 +303,14 @@ def demo(url_dir: Path) -> None:
     print(f"\n== What this run did (its whole output: {LOG.relative_to(ROOT)})")
     for line in summary.lines():
         print(f"  {line}")
-    for campaign in sorted({*after["campaigns"], *state_after}):
+    if "all" in state_after:  # campaign_calls: all, one partition and one call for every campaign
+        print(f"  bookmark:   {state_after['all']} (campaign_calls: all: one bookmark for every campaign)")
+    for campaign in sorted({*after["campaigns"], *state_after} - {"all"}):
         figures = after["campaigns"].get(campaign, {"rows": 0})
         added = figures["rows"] - before["campaigns"].get(campaign, {}).get("rows", 0)
         dates = f", {figures['first_date_utc']} .. {figures['last_date_utc']} UTC" if figures["rows"] else ""
-        print(
-            f"  campaign {campaign}: {rows(figures['rows'])} (+{added:,}){dates}; "
-            f"bookmark {state_after.get(campaign, 'none')}"
-        )
+        own = f"; bookmark {state_after[campaign]}" if campaign in state_after else ""
+        print(f"  campaign {campaign}: {rows(figures['rows'])} (+{added:,}){dates}{own}")
     print(f"  file:       {WAREHOUSE.relative_to(ROOT)}; run `make demo` again: it continues from here.")
 
 

@@ -172,8 +172,8 @@ def read_answer(
             fields, data_kind = _envelope(body)
         except ijson.JSONError as exc:
             raise TransientError(not_json) from exc
-        code = str(fields.get("code"))
-        if code != "200":
+        code = str(fields.get("code") or "").strip()
+        if code not in errors.SUCCESS_CODES:
             msg = str(fields.get("msg") or fields.get("error") or "")
             rule = errors.find_rule(int(code) if code.isdigit() else 0, msg)
             if rule.action is Action.NO_ROWS:

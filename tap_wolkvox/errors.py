@@ -28,6 +28,10 @@ MAX_ERROR_BODY = 64 * 1024
 MAX_ANSWER_BYTES = 300 * 1024 * 1024
 """Bytes of a 200 answer spooled at most: the API documents 256 MB as its largest answer."""
 
+SUCCESS_CODES = frozenset({"200", "0", ""})
+"""Envelope `code`s of a success (with HTTP 200): `200` or `"200"` for reports, `"0"` for
+activity_codes, `""` (or `" "`) for the agents and campaigns lists, as the docs show."""
+
 UTF8_BOM = b"\xef\xbb\xbf"
 
 

@@ -71,6 +71,8 @@ class WolkvoxReportStream(WolkvoxStream):
     date_format: t.ClassVar[str] = ISO_SPACE
     partition_param: t.ClassVar[str | None] = None
     """`campaign_id` or `skill_id`: read with the value `all` (see `partitions.py`)."""
+    campaign_type: t.ClassVar[str | None] = None
+    """`predictive` or `preview`: under `each`, the campaigns of the list it is read for."""
     max_window_days: t.ClassVar[int] = 31
     min_lookback: t.ClassVar[dt.timedelta] = dt.timedelta(0)
     """How far back an incremental run re-reads at least, for rows that change after the fact."""
@@ -133,6 +135,15 @@ class WolkvoxReportStream(WolkvoxStream):
     def catch_up_ids(self) -> list[str]:
         return partitions.catch_up(self.partition_states, self.wanted)
 
+    def reads_campaign(self, context: Context | None) -> bool:
+        """Under `each`, whether the listed campaign is of the type this report covers."""
+        parent = self._tap.streams.get("campaigns") if self.parent_stream_type else None
+        listed = getattr(parent, "listed", {})
+        campaign = listed.get(self.partition_value(context) or "")
+        return (
+            campaign is None or not self.campaign_type or campaign.get("type_campaign") == self.campaign_type
+        )
+
     def partition_value(self, context: Context | None) -> str | None:
         return (context or {}).get(self.partition_param) if self.partition_param else None
 
@@ -164,6 +175,8 @@ class WolkvoxReportStream(WolkvoxStream):
         (`max_rows_per_call` rows) is halved and asked again, and none of the cut
         answer's rows are emitted. STATE is written after every completed window.
         """
+        if not self.reads_campaign(context):
+            return
         where = self.describe_partition(context)
         cursor, end = self.span(context)
         pending: deque[Window] = deque()  # halves of a split window, asked before moving on

@@ -32,10 +32,42 @@ from tap_wolkvox.settings import (
     settings_from_env,
     unknown_settings,
 )
-from tap_wolkvox.streams import Campaign3Stream, CampaignsStream, Cdr1Stream
-from tap_wolkvox.usage import ApiUsage
+from tap_wolkvox.streams import (
+    ActivityCodesStream,
+    Agent7Stream,
+    Agent14Stream,
+    AgentsStream,
+    Campaign3Stream,
+    Campaign5Stream,
+    Campaign7Stream,
+    CampaignsStream,
+    Cdr1Stream,
+    Chat1Stream,
+    Diagram1Stream,
+    Quality2Stream,
+    Skill2Stream,
+    Skill10Stream,
+    SkillsStream,
+)
+from tap_wolkvox.usage import ApiUsage, CallBudgetReached, near_limit
 
-STREAM_TYPES: tuple[type[WolkvoxStream], ...] = (CampaignsStream, Campaign3Stream, Cdr1Stream)
+STREAM_TYPES: tuple[type[WolkvoxStream], ...] = (
+    CampaignsStream,
+    AgentsStream,
+    SkillsStream,
+    ActivityCodesStream,
+    Campaign3Stream,
+    Cdr1Stream,
+    Agent14Stream,
+    Chat1Stream,
+    Skill10Stream,
+    Skill2Stream,
+    Diagram1Stream,
+    Campaign5Stream,
+    Campaign7Stream,
+    Agent7Stream,
+    Quality2Stream,
+)
 CHECK_TIMEOUT = 15.0
 """Seconds `--check` waits for its one call."""
 FUTURE_BOOKMARK_TOLERANCE = dt.timedelta(minutes=5)
@@ -91,10 +123,29 @@ class TapWolkvox(Tap):
         `Tap.sync_all` is final, so the CLI (`invoke`) runs this instead.
         """
         try:
+            if self.settings.check_quota:
+                self.warn_if_quota_is_nearly_used()
             self.sync_all()
         finally:
             # Its own logger, so a quiet logging config can keep this line and drop the SDK's.
             logging.getLogger(f"{self.name}.usage").info("%s", self.usage.summary())
+
+    def warn_if_quota_is_nearly_used(self) -> None:
+        """`check_quota`: one `token_info` call; a warning when today's use is near the limit."""
+        stream = self.streams[CampaignsStream.name]
+        assert isinstance(stream, WolkvoxStream)
+        try:
+            rows = stream.fetch_information("token_info")
+        except (WolkvoxAPIError, CallBudgetReached) as exc:
+            self.logger.warning("Could not read token_info: %s", exc)
+            return
+        info = rows[0] if rows else {}
+        if warning := near_limit(info):
+            self.logger.warning("%s", warning)
+        else:
+            self.logger.info(
+                "Daily call quota: %s of %s used today", info.get("all_token_today"), info.get("token_limit")
+            )
 
     def check_token(self) -> None:
         """`--check`: verify the token with one cheap call (the campaign list), not a sync.

@@ -118,9 +118,13 @@ def run_tap(
 
 
 def bookmarks(state: dict) -> dict[str, str]:
-    """campaign_id → bookmark from a STATE value."""
+    """campaign_id → bookmark from a STATE value (partitions that have one)."""
     partitions = state["bookmarks"]["campaign_3"]["partitions"]
-    return {p["context"]["campaign_id"]: p.get("replication_key_value") for p in partitions}
+    return {
+        p["context"]["campaign_id"]: p["replication_key_value"]
+        for p in partitions
+        if p.get("replication_key_value")
+    }
 
 
 def key(record: dict) -> tuple:

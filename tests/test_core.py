@@ -16,7 +16,6 @@ EMULATOR.start()
 SAMPLE_CONFIG = {
     "token": "core-suite-token",
     "api_url": EMULATOR.url,
-    "campaign_ids": ["101", "202"],
     "start_date": "2026-02-01T00:00:00",
     "end_date": "2026-02-28T23:59:59",
 }

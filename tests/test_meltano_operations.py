@@ -111,7 +111,10 @@ def test_two_inherited_extractors_keep_rows_state_and_tokens_apart(tmp_path, two
         "demo:tap-wolkvox--sales-to-target-postgres",
         "demo:tap-wolkvox--collections-to-target-postgres",
     } <= state_ids
-    assert set(meltano.bookmarks("demo:tap-wolkvox--sales-to-target-postgres")) == {"101"}
-    assert set(meltano.bookmarks("demo:tap-wolkvox--collections-to-target-postgres")) == {"303", "404"}
+    # campaign_calls: all, so one partition each, covering only that operation's campaigns.
+    for state_id, campaigns in [("sales", ["101"]), ("collections", ["303", "404"])]:
+        state = json.loads(meltano("state", "get", f"demo:tap-wolkvox--{state_id}-to-target-postgres").stdout)
+        (partition,) = state["singer_state"]["bookmarks"]["campaign_3"]["partitions"]
+        assert partition["context"] == {"campaign_id": "all"} and partition["covers"] == campaigns
     sales_state = json.loads(meltano("state", "get", "demo:tap-wolkvox--sales-to-target-postgres").stdout)
     assert "campaign_3" in sales_state["singer_state"]["bookmarks"]

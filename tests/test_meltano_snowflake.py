@@ -73,6 +73,7 @@ def test_meltano_run_into_snowflake_loads_every_row_and_upserts_on_the_next_run(
         {
             "TAP_WOLKVOX_API_URL": emulator.url,
             "TAP_WOLKVOX_TOKEN": TOKEN,
+            "TAP_WOLKVOX_CAMPAIGN_CALLS": "each",  # DuckDB covers `all`; this covers `each`
             "TAP_WOLKVOX_CAMPAIGN_IDS": '["101", "202"]',
             "TAP_WOLKVOX_START_DATE": START.isoformat(),
             "TAP_WOLKVOX_END_DATE": first_end.isoformat(),

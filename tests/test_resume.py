@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 
-from conftest import base_config, expected_keys, key
+from conftest import base_config, catalog_selecting, expected_keys, key
 
 from wolkvox_emulator import Campaign
 
@@ -24,7 +24,9 @@ def run_cli(
     """Run `python -m tap_wolkvox`; SIGKILL it once it has written that many STATE (or RECORD) messages."""
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(config))
-    args = [sys.executable, "-m", "tap_wolkvox", "--config", str(config_file)]
+    catalog_file = tmp_path / "catalog.json"
+    catalog_file.write_text(json.dumps(catalog_selecting(config, ["campaign_3"])))
+    args = [sys.executable, "-m", "tap_wolkvox", "--config", str(config_file), "--catalog", str(catalog_file)]
     if state is not None:
         state_file = tmp_path / "state.json"
         state_file.write_text(json.dumps(state))
