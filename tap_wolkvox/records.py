@@ -3,7 +3,7 @@
 - Each field keeps the API's name (plain identifiers; see `answer.field_name`) and text.
 - Each of the report's date-time fields becomes RFC 3339 in UTC, with the raw text kept
   in `<name>_local`; one that cannot be parsed is null, with its raw text kept.
-- Key fields are never null: a missing one is emitted as "".
+- Key fields are never null or empty: such a one is emitted as `(none)` (`NO_KEY`).
 - Rows dated outside the window asked for (on the field the API selects by) are
   skipped: their own window reads them. So are the rows of a window's first second
   that the previous window, which shares that second, already emitted.
@@ -21,6 +21,10 @@ from tap_wolkvox.windows import Window, local_naive_to_utc
 
 if t.TYPE_CHECKING:
     from tap_wolkvox.answer import Answer
+
+NO_KEY = "(none)"
+"""A key field the API sent null, missing or empty. Not "": several targets load "" as NULL,
+and every target refuses a null key, so one such row would stop every later load."""
 
 ISO_SPACE = "%Y-%m-%d %H:%M:%S"
 """How most reports send date-times: naive local, `YYYY-MM-DD HH:MM:SS`."""
@@ -84,7 +88,11 @@ class RowConverter:
         edge_keys.update(new_edge_keys)
 
     def convert(self, row: dict) -> None:
-        """Date-times to UTC (raw text kept in `<name>_local`), and no null key field."""
+        """Date-times to UTC (raw text kept in `<name>_local`), and no null or empty key field.
+
+        Only nulls are counted for a warning: empty key fields are normal in some
+        reports (campaign_5's TOTAL rows have no call id).
+        """
         for name in self.date_fields:
             raw = row.get(name)
             utc = self.parse(raw)[1]
@@ -92,10 +100,13 @@ class RowConverter:
             row[name] = utc
             if utc is None and raw is not None and (raw != "" or name == self.filter_field):
                 self.counts["unparsed"] += 1  # an empty optional date (e.g. an open session's end) is fine
-        missing = [name for name in self.primary_keys if row.get(name) is None]
-        for name in missing:
-            row[name] = ""
-        self.counts["null_key"] += bool(missing)
+        missing = False
+        for name in self.primary_keys:
+            value = row.get(name)
+            if value is None or value == "":
+                row[name] = NO_KEY
+                missing |= value is None
+        self.counts["null_key"] += missing
 
 
 def _parse_naive(raw: str, date_format: str) -> dt.datetime | None:

@@ -51,7 +51,7 @@ SPLIT_ON_TIMEOUT_ABOVE = dt.timedelta(days=1)
 ODD_ROWS = {
     "unparsed": "have a date-time that cannot be parsed: emitted null, its raw text in `<name>_local`",
     "outside": "are dated outside the window asked for: skipped, their own window reads them",
-    "null_key": 'have a null key field: emitted with "" in it',
+    "null_key": "have a null key field: emitted with `(none)` in it",
 }
 
 
@@ -92,6 +92,7 @@ class WolkvoxReportStream(WolkvoxStream):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self._renames_logged: set[str] = set()
+        self._declared_fields = frozenset(self.schema["properties"])  # before the API adds any
 
     @cached_property
     def rows(self) -> RowConverter:
@@ -270,7 +271,10 @@ class WolkvoxReportStream(WolkvoxStream):
         for raw, name in renamed.items():
             if name not in self._renames_logged:
                 self._renames_logged.add(name)
-                self.log("Field %r of %s is emitted as `%s`", raw, self.api, name, level=logging.WARNING)
+                # A rename the declaration expects (a known typo) is no news; a new one is.
+                known = name in self._declared_fields
+                level = logging.INFO if known else logging.WARNING
+                self.log("Field %r of %s is emitted as `%s`", raw, self.api, name, level=level)
 
     def warn_about(self, counts: t.Mapping[str, int], duplicates: int, window: Window) -> None:
         """One line per kind of odd row in a window's answer (none about the edge second)."""
