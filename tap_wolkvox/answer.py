@@ -1,8 +1,9 @@
 """Reading a Wolkvox answer as a stream, so memory stays flat whatever its size (up to 256 MB).
 
 The body is spooled to a temporary file as it arrives. Then `ijson` reads the envelope
-(`code`, `msg`, `error`) and the rows of `data` one at a time; each row is written
-compactly to a second spool, with only its sort key and position kept in memory. So
+(`code`, `msg`, `error`) and the rows of `data` are read one at a time (split by msgspec,
+see `raw_rows.py`, or by `ijson` when that cannot); each row is written to a second
+spool, with only its sort key and position kept in memory. So
 the caller knows how many rows an answer has before using any (a cut answer is
 dropped whole), and gets them back sorted, one at a time.
 """
@@ -20,6 +21,7 @@ import msgspec
 
 from tap_wolkvox import errors
 from tap_wolkvox.errors import Action, TransientError, WolkvoxAPIError
+from tap_wolkvox.raw_rows import NotSplittable, raw_rows
 
 CHUNK = 1 << 20
 ENVELOPE_SCALARS = ("code", "msg", "error")
@@ -85,7 +87,10 @@ class Answer:
         return self._renamed(row)
 
     def add(self, row: dict, key: t.Any) -> None:
-        data = _encoder.encode(row)
+        self.add_encoded(_encoder.encode(row), row, key)
+
+    def add_encoded(self, data: bytes | msgspec.Raw, row: dict, key: t.Any) -> None:
+        """Add `row`, already JSON as `data` (whatever decodes to it with `_decode_text_row`)."""
         digest = hashlib.blake2b(data, digest_size=16).digest()
         if digest in self._digests:
             self.duplicates += 1
@@ -182,6 +187,9 @@ def read_answer(
         if data_kind != "list":
             kind = {None: "missing", "start_map": "an object"}.get(data_kind, "not a list")
             raise WolkvoxAPIError(f"{call}: code 200, but `data` is {kind}, not a list of rows (not quoted)")
+        answer = _read_rows_fast(body, sort_key=sort_key, stop_at=stop_at)
+        if answer is not None:
+            return answer
         answer = Answer()
         body.seek(start)
         try:
@@ -201,6 +209,39 @@ def read_answer(
             answer.close()
             raise
         return answer
+
+
+def _read_rows_fast(
+    body: t.BinaryIO, *, sort_key: t.Callable[[dict], t.Any] | None, stop_at: int | None
+) -> Answer | None:
+    """The rows as `read_answer` reads them, split by msgspec (`raw_rows`), each kept as sent.
+
+    About twice as fast as `ijson`. None when the answer is not one it can read (see
+    `raw_rows`) or has a row that is not an object: `ijson` then reads it and says why.
+    """
+    answer = Answer()
+    try:
+        for raw in raw_rows(body, CHUNK):
+            try:
+                row = _text_decoder.decode(raw)
+            except msgspec.ValidationError:
+                value = _decoder.decode(raw)
+                if not isinstance(value, dict):
+                    raise NotSplittable("a row is not an object") from None
+                row = _decode_text_row(raw)
+            named = answer.normalized(row)
+            # Renamed fields: the record is not the raw text any more.
+            data: bytes | msgspec.Raw = raw if named is row else _encoder.encode(named)
+            answer.add_encoded(data, named, sort_key(named) if sort_key else answer.count)
+            if stop_at is not None and answer.received >= stop_at:
+                break
+    except NotSplittable:
+        answer.close()
+        return None
+    except BaseException:
+        answer.close()
+        raise
+    return answer
 
 
 def _envelope(body: t.BinaryIO) -> tuple[dict[str, t.Any], str | None]:

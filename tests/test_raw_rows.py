@@ -1,0 +1,102 @@
+"""The msgspec split of `data` (raw_rows.py): the rows ijson reads, or a fall back to ijson."""
+
+from __future__ import annotations
+
+import io
+import json
+from unittest import mock
+
+import msgspec
+import pytest
+
+from tap_wolkvox import answer as answer_module
+from tap_wolkvox.answer import read_answer
+from tap_wolkvox.errors import TransientError, WolkvoxAPIError
+from tap_wolkvox.raw_rows import NotSplittable, raw_rows
+
+ROWS = [
+    {"campaign_id": "701", "date": f"2026-01-01 00:00:{n:02d}", "opt1": "sí", "opt2": "", "opt3": None}
+    for n in range(40)
+]
+ODD = {
+    "campaign_id": "701",
+    "date": "2026-01-01 00:00:00",
+    "opt1": '},{"x": "]}',
+    "opt2": '\\"},',
+    "opt3": "ñ",
+}
+
+
+def bodies() -> dict[str, bytes]:
+    envelope = {"code": 200, "error": None, "msg": "40 records were found", "data": ROWS}
+    return {
+        "compact": json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode(),
+        "spaced": json.dumps(envelope).encode(),
+        "pretty": json.dumps(envelope, indent=2).encode(),
+        "data first": json.dumps({"data": ROWS, "code": 200, "msg": "x"}).encode(),
+        "members after data": json.dumps({"code": 200, "data": ROWS, "x": [1, {"a": "]"}]}).encode(),
+        "empty": json.dumps({"code": 200, "msg": "none", "data": []}).encode(),
+        "braces in strings": json.dumps({"code": 200, "data": [ODD, *ROWS, ODD, ODD]}).encode(),
+        "msg mentions data": json.dumps({"code": 200, "msg": '"data":[', "data": ROWS}).encode(),
+        "nested values": json.dumps(
+            {"code": 200, "data": [{"a": {"b": [{"c": "}"}, {}]}, "d": 1}] * 9}
+        ).encode(),
+    }
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7, 64, 1 << 20])
+@pytest.mark.parametrize("name", list(bodies()))
+def test_raw_rows_are_the_data_items_or_not_splittable(name, chunk_size):
+    body = bodies()[name]
+    expected = msgspec.json.decode(body)["data"]
+    try:
+        got = [msgspec.json.decode(raw) for raw in raw_rows(io.BytesIO(body), chunk_size)]
+    except NotSplittable:
+        # Allowed: the caller then reads the answer with ijson. Only where `data` does
+        # not start within the first chunk, or cuts inside strings defeat every try.
+        assert chunk_size <= 64 or name == "braces in strings"
+        return
+    assert got == expected
+
+
+@pytest.mark.parametrize("name", ["compact", "spaced", "pretty", "empty", "data first", "braces in strings"])
+def test_common_answers_take_the_fast_path(name):
+    with mock.patch.object(answer_module.ijson, "items", side_effect=AssertionError("ijson used")):
+        with read_answer([bodies()[name]], call="c", status=200) as got:
+            rows = msgspec.json.decode(bodies()[name])["data"]
+            unique = [row for n, row in enumerate(rows) if row not in rows[:n]]  # exact duplicates: once
+            assert list(got) == unique
+            assert got.duplicates == len(rows) - len(unique)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"code": 200, "data": [{"a": "1"}, {"a": "2"',  # cut in a row
+        b'{"code": 200, "data": [{"a": "1"}, {"a": "2"}]',  # cut after data
+        b'{"code": 200, "data": [{"a": "1"},, {"a": "2"}]}',
+        b'{"code": 200, "data": [{"a": "1"}, {"a": "2"}] trailing',
+    ],
+)
+def test_a_cut_or_broken_body_is_not_splittable(body):
+    for chunk_size in (1, 5, 1 << 20):
+        with pytest.raises(NotSplittable):
+            list(raw_rows(io.BytesIO(body), chunk_size))
+
+
+def test_broken_bodies_and_rows_that_are_not_objects_still_raise_as_before():
+    with pytest.raises(TransientError):
+        read_answer([b'{"code": 200, "data": [{"a": "1"}, {"a": "2"'], call="c", status=200)
+    with pytest.raises(WolkvoxAPIError, match="not an object"):
+        read_answer([b'{"code": 200, "data": [{"a": "1"}, [1, 2]]}'], call="c", status=200)
+
+
+def test_the_fast_path_keeps_sort_keys_stop_at_fields_and_text_values():
+    rows = [{"date": "b", "n": 1}, {"date": "a", "x": {"y": 2}}, {"date": "c"}]
+    body = json.dumps({"code": 200, "data": rows}).encode()
+    fast = read_answer([body], call="c", status=200, sort_key=lambda row: row["date"], stop_at=2)
+    with mock.patch.object(answer_module, "_read_rows_fast", return_value=None):
+        slow = read_answer([body], call="c", status=200, sort_key=lambda row: row["date"], stop_at=2)
+    with fast, slow:
+        assert (fast.count, fast.fields) == (slow.count, slow.fields) == (2, {"date", "n", "x"})
+        assert list(fast) == list(slow) == [{"date": "a", "x": '{"y":2}'}, {"date": "b", "n": "1"}]
