@@ -55,6 +55,10 @@ ODD_ROWS = {
 }
 
 
+NOTHING_FOR = dt.timedelta(days=7)
+"""A partition without a single row over this long draws a warning: perhaps a report not served."""
+
+
 class WindowTimedOut(Exception):  # noqa: N818
     """A long window timed out; it is split instead of retried whole."""
 
@@ -178,8 +182,26 @@ class WolkvoxReportStream(WolkvoxStream):
         """
         if not self.reads_campaign(context):
             return
+        start, end = self.span(context)
+        emitted = yield from self.read_windows(context, start, end)
+        if not emitted and end - start >= NOTHING_FOR:
+            self.log(
+                "%s%s: no rows at all in %s..%s. If the operation had activity then, this report "
+                "may not be enabled for it (the API answers 404 as for an empty window): ask Wolkvox, "
+                "or deselect the stream.",
+                self.api,
+                self.describe_partition(context),
+                start,
+                end,
+                level=logging.WARNING,
+            )
+
+    def read_windows(
+        self, context: Context | None, cursor: dt.datetime, end: dt.datetime
+    ) -> t.Generator[dict, None, int]:
+        """The windows' rows from `cursor` to `end` (see `request_records`); returns how many."""
         where = self.describe_partition(context)
-        cursor, end = self.span(context)
+        total = 0
         pending: deque[Window] = deque()  # halves of a split window, asked before moving on
         density: float | None = None  # rows per second of the last complete window
         edge_keys: set[tuple] = set()  # keys emitted in the second this window shares with the last
@@ -192,7 +214,7 @@ class WolkvoxReportStream(WolkvoxStream):
                     answer = fetch(context, window)
             except CallBudgetReached:
                 self.log("max_calls_per_run reached before %s%s", window, where, level=logging.WARNING)
-                return
+                return total
             except WindowTimedOut:
                 pending.extendleft(reversed(split_window(window)))
                 self.log("Timed out on %s: asking again in two halves", window, level=logging.WARNING)
@@ -210,9 +232,11 @@ class WolkvoxReportStream(WolkvoxStream):
                 emitted = yield from self.records_of(answer, window, edge_keys, context)
             self.log("%s%s %s: %d rows, %d calls so far", self.api, where, window, emitted, self.usage.calls)
             self.usage.rows += emitted
+            total += emitted
             density = max(answer.count, 1) / window.seconds
             cursor, done = window.end, window.end >= end and not pending
             self.complete_window(context, window)
+        return total
 
     def plan_window(self, cursor: dt.datetime, end: dt.datetime, density: float | None) -> Window:
         """The next window from `cursor`, sized to the density seen so far."""

@@ -4,6 +4,7 @@ with its lookback, truncation split, and a stopped run resumed. Plus the dimensi
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 
 import pytest
@@ -109,3 +110,13 @@ def test_under_each_a_campaign_report_reads_only_campaigns_of_its_type(emulator)
     assert {campaign for api, campaign in called if api == "campaign_5"} == preview
     assert not {campaign for api, campaign in called if api == "campaign_3"} & preview
     assert run.records_of("campaign_5") and CampaignsStream.name == "campaigns"
+
+
+def test_a_stream_with_no_row_over_a_long_range_says_it_may_not_be_served(emulator, caplog):
+    emulator.campaigns = [c for c in emulator.campaigns if c.type_campaign == "predictive"]  # no preview
+    caplog.set_level(logging.WARNING)
+    run_tap(config(emulator, dt.datetime(2026, 2, 13)), select=("campaign_5",))
+    assert "no rows at all" not in caplog.text  # 3 days: quiet
+    run_tap(config(emulator, dt.datetime(2026, 2, 25)), select=("campaign_5",))
+    assert "campaign_5, campaign all: no rows at all in 2026-02-10 00:00:00..2026-02-25" in caplog.text
+    assert "may not be enabled" in caplog.text
