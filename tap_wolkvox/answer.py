@@ -127,9 +127,20 @@ class Answer:
         self._index.sort(key=lambda entry: entry[0])
         self._spool.flush()
         fd = self._spool.fileno()
-        for key, offset, length in self._index:
-            # pread, not mmap: mapped pages would count in RSS, up to the answer's size.
-            yield key, _decode_text_row(os.pread(fd, length, offset))
+        index, count, first = self._index, len(self._index), 0
+        while first < count:
+            # One pread for a run of rows that follow each other in the spool (the usual
+            # case: the API sorts them too), up to CHUNK bytes. pread, not mmap: mapped
+            # pages would count in RSS, up to the answer's size.
+            start = index[first][1]
+            end, last = start + index[first][2], first + 1
+            while last < count and index[last][1] == end and end - start < CHUNK:
+                end += index[last][2]
+                last += 1
+            block = memoryview(os.pread(fd, end - start, start))
+            for key, offset, length in index[first:last]:
+                yield key, _decode_text_row(block[offset - start : offset - start + length])
+            first = last
 
     def close(self) -> None:
         self._spool.close()

@@ -100,3 +100,14 @@ def test_the_fast_path_keeps_sort_keys_stop_at_fields_and_text_values():
     with fast, slow:
         assert (fast.count, fast.fields) == (slow.count, slow.fields) == (2, {"date", "n", "x"})
         assert list(fast) == list(slow) == [{"date": "a", "x": '{"y":2}'}, {"date": "b", "n": "1"}]
+
+
+@pytest.mark.parametrize("chunk", [1, 100, 1 << 20])
+def test_rows_come_back_sorted_whatever_runs_the_spool_is_read_in(monkeypatch, chunk):
+    """Answer.keyed reads runs of rows that follow each other in the spool with one pread."""
+    monkeypatch.setattr(answer_module, "CHUNK", chunk)
+    keys = [3, 1, 2, *range(10, 60), 5, 4, 0]
+    with answer_module.Answer() as spooled:
+        for key in keys:
+            spooled.add({"k": str(key), "pad": "ñ" * key}, key)
+        assert list(spooled.keyed()) == [(key, {"k": str(key), "pad": "ñ" * key}) for key in sorted(keys)]
