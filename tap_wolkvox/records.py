@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from tap_wolkvox.windows import Window, local_naive_to_utc
+from tap_wolkvox.windows import Window, local_naive_to_utc, row_date_to_utc_text
 
 if t.TYPE_CHECKING:
     from tap_wolkvox.answer import Answer
@@ -44,6 +44,7 @@ class RowConverter:
     """Rows it refuses are skipped and counted as `not_selected` (e.g. other campaigns)."""
     counts: Counter = field(default_factory=Counter)
     _parsed: dict[str, tuple[dt.datetime | None, str | None]] = field(default_factory=dict)
+    _hours: dict[str, str | None] = field(default_factory=dict)
 
     def parse(self, raw: object) -> tuple[dt.datetime | None, str | None]:
         """(naive local, RFC 3339 UTC) of a raw date-time; (None, None) if it is not one."""
@@ -53,10 +54,17 @@ class RowConverter:
             return self._parsed[raw]
         except KeyError:
             pass
-        if len(self._parsed) > 200_000:  # dates repeat within a window; bound the cache anyway
+        if len(self._parsed) > 200_000:  # dates repeat within a window; bound the caches anyway
             self._parsed.clear()
+            self._hours.clear()
         naive = _parse_naive(raw, self.date_format)
-        result = (naive, local_naive_to_utc(naive, self.tz).isoformat() if naive else None)
+        if naive is None:
+            utc = None
+        elif self.date_format == ISO_SPACE:  # the UTC hour is computed once per local hour
+            utc = row_date_to_utc_text(raw, self.tz, self._hours)
+        else:
+            utc = local_naive_to_utc(naive, self.tz).isoformat()
+        result = (naive, utc)
         self._parsed[raw] = result
         return result
 

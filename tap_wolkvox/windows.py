@@ -167,6 +167,50 @@ def parse_row_date(value: object, tz: ZoneInfo) -> dt.datetime | None:
     return local_naive_to_utc(naive, tz)
 
 
+_MINUTES_SECONDS = frozenset(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
+_DIGITS = frozenset("0123456789")
+
+
+def row_date_to_utc_text(value: object, tz: ZoneInfo, hours: dict[str, str | None]) -> str | None:
+    """`parse_row_date(value, tz).isoformat()` (None when that is None), about 5x faster.
+
+    `hours` caches, per local `YYYY-MM-DD HH`, that hour's start in UTC as
+    `YYYY-MM-DDTHH` when the whole hour has one offset of whole hours (its offset at
+    :00:00 and at :59:59 are equal): a row of that hour then only has its date and hour
+    shifted. Any other value or hour (a change of offset, a zone like +05:45) goes
+    through `parse_row_date`. The caller bounds `hours` (a window's hours at most).
+    """
+    if not isinstance(value, str) or len(value) != 19 or value[13:] not in _MINUTES_SECONDS:
+        parsed = parse_row_date(value, tz)
+        return parsed.isoformat() if parsed else None
+    hour = value[:13]
+    try:
+        prefix = hours[hour]
+    except KeyError:
+        prefix = hours[hour] = _utc_hour_prefix(hour, tz)
+    if prefix is not None:
+        return f"{prefix}{value[13:]}+00:00"
+    parsed = parse_row_date(value, tz)
+    return parsed.isoformat() if parsed else None
+
+
+def _utc_hour_prefix(hour: str, tz: ZoneInfo) -> str | None:
+    """'YYYY-MM-DDTHH' in UTC of a local 'YYYY-MM-DD HH' with one whole-hour offset; else None."""
+    digits = hour[:4] + hour[5:7] + hour[8:10] + hour[11:]
+    if hour[4] != "-" or hour[7] != "-" or hour[10] != " " or not _DIGITS.issuperset(digits):
+        return None
+    try:
+        start = dt.datetime.fromisoformat(f"{hour}:00:00")
+    except ValueError:
+        return None
+    offset = start.replace(tzinfo=tz).utcoffset()
+    if offset is None or offset % dt.timedelta(hours=1):
+        return None
+    if start.replace(minute=59, second=59, tzinfo=tz).utcoffset() != offset:
+        return None
+    return (start - offset).isoformat()[:13]
+
+
 def parse_setting_datetime(value: str, tz: ZoneInfo) -> dt.datetime:
     """Parse a `start_date`/`end_date` setting to aware UTC.
 

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from conftest import base_config, run_tap
 
+from tap_wolkvox.records import NO_KEY
 from tap_wolkvox.report import WolkvoxReportStream
 from tap_wolkvox.streams import CampaignsStream
 from tap_wolkvox.tap import STREAM_TYPES
@@ -21,7 +22,7 @@ START = dt.datetime(2026, 2, 10)
 def key_of(kind: type[WolkvoxReportStream], row: dict) -> tuple:
     """The stream's key of an API row (a `<name>_local` key field is the raw `<name>`)."""
     names = [name.removesuffix("_local") if name.endswith("_local") else name for name in kind.primary_keys]
-    return tuple("" if row.get(name) is None else row[name] for name in names)
+    return tuple(row.get(name) or NO_KEY for name in names)  # null or empty key fields: `(none)`
 
 
 def record_key(kind: type[WolkvoxReportStream], record: dict) -> tuple:

@@ -17,6 +17,7 @@ from tap_wolkvox.windows import (
     next_window,
     parse_row_date,
     parse_setting_datetime,
+    row_date_to_utc_text,
     split_window,
     to_local_naive,
 )
@@ -226,3 +227,60 @@ def test_bookmarks_take_the_earliest_instant_a_wall_time_can_mean():
     assert earliest_utc(dt.datetime(2026, 3, 8, 2, 30), NEW_YORK) == dt.datetime(
         2026, 3, 8, 6, 30, tzinfo=dt.timezone.utc
     )  # 02:30 never happens: before the gap
+
+
+ODD_VALUES = [
+    "",
+    "0000-00-00 00:00:00",
+    "2026-13-45 99:99:99",
+    "2026-01-01 24:00:00",
+    "2026-01-01 05:00:60",
+    "2026-01-01 05:60:00",
+    "2026-02-29 05:00:00",
+    "2026-01-01T05:00:00",
+    "2026-W01-1 05:00:00",
+    "20260101 050000",
+    "2026-01-01 05:00:00+01:00",
+    "2026-01-0١ 05:00:00",
+    "2026-01-01 0٥:00:00",
+    "2026-01-01 05:0٥:00",
+    "+2026-01-1 05:00:00",
+    None,
+    20260101050000,
+]
+
+
+@pytest.mark.parametrize(
+    "zone",
+    # Gaza moved its clocks at 00:01 in 2010, an hour with two whole-hour offsets.
+    [
+        "America/Bogota",
+        "America/New_York",
+        "Australia/Lord_Howe",
+        "Asia/Kathmandu",
+        "Asia/Gaza",
+        "Europe/Dublin",
+    ],
+)
+def test_the_cached_row_date_conversion_is_parse_row_date(zone):
+    """Every second around DST changes, fractional and historical offsets, and odd values."""
+    tz = ZoneInfo(zone)
+    starts = [
+        dt.datetime(2026, month, day) for month, day in ((3, 7), (3, 28), (4, 4), (10, 3), (10, 24), (10, 31))
+    ]
+    starts += [
+        dt.datetime(1912, 1, 1),
+        dt.datetime(1914, 11, 22),
+        dt.datetime(1986, 1, 1),
+        dt.datetime(2010, 3, 26),
+    ]
+    values = [
+        f"{start + dt.timedelta(seconds=second):%Y-%m-%d %H:%M:%S}"
+        for start in starts
+        for second in range(0, 2 * 86400, 17)
+    ]
+    values += ODD_VALUES
+    hours: dict[str, str | None] = {}
+    for value in values * 2:  # the second time, from the cache
+        parsed = parse_row_date(value, tz)
+        assert row_date_to_utc_text(value, tz, hours) == (parsed.isoformat() if parsed else None), value
