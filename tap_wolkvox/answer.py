@@ -74,6 +74,7 @@ class Answer:
         self._spool = tempfile.TemporaryFile()
         self._index: list[tuple[t.Any, int, int]] = []
         self._digests: set[bytes] = set()
+        self._plain_names: set[str] = set()
 
     @property
     def received(self) -> int:
@@ -82,7 +83,11 @@ class Answer:
 
     def normalized(self, row: dict) -> dict:
         """The row with plain-identifier field names (see `field_name`)."""
-        if all(FIELD_NAME.fullmatch(name) for name in row):
+        if self._plain_names.issuperset(row):  # rows repeat their names: check each name once
+            return row
+        odd = [name for name in row if not FIELD_NAME.fullmatch(name)]
+        if not odd:
+            self._plain_names.update(row)
             return row
         return self._renamed(row)
 
