@@ -24,6 +24,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_wolkvox import errors, partitions
 from tap_wolkvox.answer import Answer
 from tap_wolkvox.client import WolkvoxStream
+from tap_wolkvox.output import AllSelectedRecordMessages
 from tap_wolkvox.records import ISO_SPACE, RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
@@ -63,7 +64,7 @@ class WindowTimedOut(Exception):  # noqa: N818
     """A long window timed out; it is split instead of retried whole."""
 
 
-class WolkvoxReportStream(WolkvoxStream):
+class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
     """A `reports_manager.php` report, read in date windows. Subclasses only declare."""
 
     api: t.ClassVar[str]

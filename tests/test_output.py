@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 import io
 import json
 import sys
 
+from conftest import base_config, run_tap
 from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
+from singer_sdk.streams import Stream
 
-from tap_wolkvox.output import StateFlushingWriter
+from tap_wolkvox.output import AllSelectedRecordMessages, StateFlushingWriter
+from tap_wolkvox.tap import TapWolkvox
 
 
 class CountingBuffer(io.BytesIO):
@@ -37,3 +43,65 @@ def test_records_are_flushed_with_the_state_after_them(monkeypatch):
     lines = stdout.buffer.getvalue().splitlines()
     assert stdout.buffer.flushed_at[-1] == len(stdout.buffer.getvalue())  # everything up to the STATE
     assert [json.loads(line)["type"] for line in lines] == ["SCHEMA", "RECORD", "RECORD", "RECORD", "STATE"]
+
+
+# -- AllSelectedRecordMessages: a private override of the SDK, guarded -----------------
+
+SDK_GENERATE_RECORD_MESSAGES_SHA256 = "9b5f9fbcdedb7a1aec5673a44f51fd9bd88840f19f0fb29cba9953b9d9095bfe"
+CONFIG = {"token": "t", "api_url": "http://127.0.0.1:9", "campaign_ids": ["101"], "start_date": "2026-01-01"}
+RECORD = {
+    "campaign_id": "101",
+    "date": "2026-01-01T05:00:00+00:00",
+    "opt1": "x",
+    "date_local": "2026-01-01 00:00:00",
+    "opt13": "a field the schema lacks",
+}
+
+
+def test_the_sdk_method_all_selected_record_messages_replaces_is_unchanged():
+    """After an SDK upgrade that fails this: compare the SDK's method with the override in
+    output.py, carry over what changed, then record the new hash."""
+    source = inspect.getsource(Stream._generate_record_messages)
+    assert hashlib.sha256(source.encode()).hexdigest() == SDK_GENERATE_RECORD_MESSAGES_SHA256
+    assert "self._generate_record_messages(record)" in inspect.getsource(Stream._write_record_message)
+
+
+def messages(stream: Stream, generate) -> list[dict]:
+    found = [message.to_dict() for message in generate(dict(RECORD))]
+    for message in found:
+        assert message.pop("time_extracted").tzinfo is not None
+    return found
+
+
+def test_all_selected_record_messages_are_the_sdks():
+    stream = TapWolkvox(config=CONFIG, parse_env_config=False).streams["campaign_3"]
+    assert isinstance(stream, AllSelectedRecordMessages)
+    ours = messages(stream, stream._generate_record_messages)
+    sdks = messages(stream, functools.partial(Stream._generate_record_messages, stream))
+    assert ours == sdks == [{"type": "RECORD", "stream": "campaign_3", "record": RECORD}]
+
+
+def test_a_deselected_property_is_still_removed():
+    catalog = json.loads(TapWolkvox(config=CONFIG, parse_env_config=False).catalog_json_text)
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == ["properties", "opt1"]:
+                metadata["metadata"]["selected"] = False
+    stream = TapWolkvox(config=CONFIG, catalog=catalog, parse_env_config=False).streams["campaign_3"]
+    ours = messages(stream, stream._generate_record_messages)
+    assert ours == messages(stream, functools.partial(Stream._generate_record_messages, stream))
+    assert "opt1" not in ours[0]["record"]
+
+
+def test_the_sdk_calls_it_for_every_record(emulator, monkeypatch):
+    calls = []
+    original = AllSelectedRecordMessages._generate_record_messages
+
+    def counted(self, record):
+        calls.append(record)
+        return original(self, record)
+
+    monkeypatch.setattr(AllSelectedRecordMessages, "_generate_record_messages", counted)
+    run = run_tap(base_config(emulator, campaign_ids=["101"], end_date="2025-11-25T23:59:59"))
+    assert run.error is None
+    assert run.records and calls == run.records
