@@ -3,6 +3,8 @@
 The SDK's `MsgSpecWriter` flushes stdout after every message, which cost a fifth of
 the tap's time. Flushing at each STATE keeps what matters: every record a STATE covers
 is on stdout before that STATE, so a run killed at any moment resumes without loss.
+RECORD lines are gathered and written to stdout 64 KiB at a time (one write call per
+hundred records, not one each); what is left at exit is written then.
 
 `AllSelectedRecordMessages` builds RECORD messages without the SDK's per-record
 selection walk when that walk cannot remove anything.
@@ -10,9 +12,12 @@ selection walk when that walk cannot remove anything.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import datetime as dt
 import sys
 import typing as t
+import weakref
 
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.helpers.conform import TypeConformanceLevel
@@ -20,15 +25,39 @@ from singer_sdk.singerlib import RecordMessage, SingerMessageType
 from singer_sdk.singerlib.encoding.simple import Message
 from singer_sdk.streams import Stream
 
+PENDING_BYTES = 1 << 16
+_writers: weakref.WeakSet[StateFlushingWriter] = weakref.WeakSet()
+
 
 class StateFlushingWriter(MsgSpecWriter):
-    """`MsgSpecWriter` that leaves RECORD lines in the stdout buffer until the next flush."""
+    """`MsgSpecWriter` that gathers RECORD lines and writes and flushes them with the next STATE."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending = bytearray()
+        _writers.add(self)
 
     def write_message(self, message: Message) -> None:
-        stdout = sys.stdout.buffer
-        stdout.write(self.format_message(message))
+        self._pending += self.format_message(message)
         if message.type != SingerMessageType.RECORD:
-            stdout.flush()
+            self.write_pending()
+            sys.stdout.buffer.flush()
+        elif len(self._pending) >= PENDING_BYTES:
+            self.write_pending()
+
+    def write_pending(self) -> None:
+        """Hand the gathered lines to stdout (its buffer; not flushed)."""
+        if self._pending:
+            sys.stdout.buffer.write(self._pending)
+            self._pending.clear()
+
+
+@atexit.register
+def _write_all_pending() -> None:
+    """Records after the last STATE (a run that failed) still reach stdout, as before."""
+    for writer in list(_writers):
+        with contextlib.suppress(ValueError, OSError, AttributeError):  # stdout closed or replaced
+            writer.write_pending()
 
 
 class AllSelectedRecordMessages(Stream):

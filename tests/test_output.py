@@ -13,6 +13,7 @@ from conftest import base_config, run_tap
 from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
 from singer_sdk.streams import Stream
 
+from tap_wolkvox import output
 from tap_wolkvox.output import AllSelectedRecordMessages, StateFlushingWriter
 from tap_wolkvox.tap import TapWolkvox
 
@@ -43,6 +44,19 @@ def test_records_are_flushed_with_the_state_after_them(monkeypatch):
     lines = stdout.buffer.getvalue().splitlines()
     assert stdout.buffer.flushed_at[-1] == len(stdout.buffer.getvalue())  # everything up to the STATE
     assert [json.loads(line)["type"] for line in lines] == ["SCHEMA", "RECORD", "RECORD", "RECORD", "STATE"]
+
+
+def test_records_go_to_stdout_in_64_kib_pieces_and_what_is_left_at_exit(monkeypatch):
+    stdout = FakeStdout()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    writer = StateFlushingWriter()
+    for n in range(1000):
+        writer.write_message(RecordMessage("s", {"id": n, "pad": "x" * 100}))
+    assert len(stdout.buffer.getvalue()) >= output.PENDING_BYTES  # written, in pieces
+    assert stdout.buffer.flushed_at == []
+    output._write_all_pending()  # registered with atexit
+    lines = stdout.buffer.getvalue().splitlines()
+    assert [json.loads(line)["record"]["id"] for line in lines] == list(range(1000))  # all, in order
 
 
 # -- AllSelectedRecordMessages: a private override of the SDK, guarded -----------------
