@@ -45,6 +45,10 @@ class RowConverter:
     counts: Counter = field(default_factory=Counter)
     _parsed: dict[str, tuple[dt.datetime | None, str | None]] = field(default_factory=dict)
     _hours: dict[str, str | None] = field(default_factory=dict)
+    _local_names: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        self._local_names = tuple((name, f"{name}_local") for name in self.date_fields)
 
     def parse(self, raw: object) -> tuple[dt.datetime | None, str | None]:
         """(naive local, RFC 3339 UTC) of a raw date-time; (None, None) if it is not one."""
@@ -85,12 +89,13 @@ class RowConverter:
                 self.counts["not_selected"] += 1
                 continue
             self.convert(row)
-            key = tuple(row[name] for name in self.primary_keys)
-            if naive == window.start and key in edge_keys:
-                self.counts["edge"] += 1
-                continue
-            if naive == window.end:
-                new_edge_keys.add(key)
+            if naive in (window.start, window.end):  # only edge rows need their key
+                key = tuple(row[name] for name in self.primary_keys)
+                if naive == window.start and key in edge_keys:
+                    self.counts["edge"] += 1
+                    continue
+                if naive == window.end:
+                    new_edge_keys.add(key)
             yield row
         edge_keys.clear()
         edge_keys.update(new_edge_keys)
@@ -101,10 +106,10 @@ class RowConverter:
         Only nulls are counted for a warning: empty key fields are normal in some
         reports (campaign_5's TOTAL rows have no call id).
         """
-        for name in self.date_fields:
+        for name, local in self._local_names:
             raw = row.get(name)
             utc = self.parse(raw)[1]
-            row[f"{name}_local"] = raw
+            row[local] = raw
             row[name] = utc
             if utc is None and raw is not None and (raw != "" or name == self.filter_field):
                 self.counts["unparsed"] += 1  # an empty optional date (e.g. an open session's end) is fine

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import functools
@@ -127,6 +128,9 @@ class TapWolkvox(Tap):
                 self.warn_if_quota_is_nearly_used()
             self.sync_all()
         finally:
+            if isinstance(self.message_writer, StateFlushingWriter):
+                with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to save
+                    self.message_writer.write_pending()  # records after the last STATE, if it failed
             # Its own logger, so a quiet logging config can keep this line and drop the SDK's.
             logging.getLogger(f"{self.name}.usage").info("%s", self.usage.summary())
 
