@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import typing as t
-from collections import deque
 from functools import cached_property
 
 import requests
@@ -178,8 +177,9 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
 
         Windows are sized to the density learned from the windows already read, and
         share their edge second (see `windows.py`). One whose answer may have been cut
-        (`max_rows_per_call` rows) is halved and asked again, and none of the cut
-        answer's rows are emitted. STATE is written after every completed window.
+        (`max_rows_per_call` rows) is asked again for its first half (quarter, while the
+        density is unknown), none of the cut answer's rows are emitted, and the rest is
+        planned from the density that part shows. STATE is written after every completed window.
         """
         if not self.reads_campaign(context):
             return
@@ -203,13 +203,14 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
         """The windows' rows from `cursor` to `end` (see `request_records`); returns how many."""
         where = self.describe_partition(context)
         total = 0
-        pending: deque[Window] = deque()  # halves of a split window, asked before moving on
+        first_half: Window | None = None  # of a window that was cut or timed out: asked next
         density: float | None = None  # rows per second of the last complete window
         edge_keys: set[tuple] = set()  # keys emitted in the second this window shares with the last
         fetch = self.request_decorator(self._fetch_window)
         done = False
-        while pending or not done:
-            window = pending.popleft() if pending else self.plan_window(cursor, end, density)
+        while not done:
+            window = first_half or self.plan_window(cursor, end, density)
+            first_half = None
             try:
                 with self._giving_up(f"{self.api}{where}, window {window}"):
                     answer = fetch(context, window)
@@ -217,8 +218,8 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
                 self.log("max_calls_per_run reached before %s%s", window, where, level=logging.WARNING)
                 return total
             except WindowTimedOut:
-                pending.extendleft(reversed(split_window(window)))
-                self.log("Timed out on %s: asking again in two halves", window, level=logging.WARNING)
+                first_half = split_window(window)[0]
+                self.log("Timed out on %s: asking again for its first half", window, level=logging.WARNING)
                 continue
             with answer:
                 if answer.received >= self.max_rows_per_call:
@@ -227,15 +228,20 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
                             f"{self.api}{where}: the seconds {window} hold {self.max_rows_per_call}+ "
                             "rows; the API cannot return them all"
                         )
-                    pending.extendleft(reversed(split_window(window)))
-                    self.log("%s returned %d rows (may be cut): splitting", window, answer.count)
+                    first_half = split_window(window)[0]
+                    if density is None and can_split(first_half):
+                        first_half = split_window(first_half)[0]  # nothing known yet: a quarter
+                    self.log(
+                        "%s returned %d rows (may be cut): asking for its first part", window, answer.count
+                    )
                     continue
                 emitted = yield from self.records_of(answer, window, edge_keys, context)
             self.log("%s%s %s: %d rows, %d calls so far", self.api, where, window, emitted, self.usage.calls)
             self.usage.rows += emitted
             total += emitted
             density = max(answer.count, 1) / window.seconds
-            cursor, done = window.end, window.end >= end and not pending
+            # What is left is planned again, with the density this window showed.
+            cursor, done = window.end, window.end >= end
             self.complete_window(context, window)
         return total
 
