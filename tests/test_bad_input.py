@@ -143,3 +143,21 @@ def test_the_pause_between_calls_holds_across_streams(emulator):
     assert calls[0].api == "campaigns" and len(calls) >= 3
     gaps = [later.started - earlier.ended for earlier, later in itertools.pairwise(calls)]
     assert min(gaps) >= 0.35
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"start_date": "yesterday"}, "`start_date` 'yesterday' is not an ISO 8601 date-time"),
+        ({"token": None}, "`token` is required"),
+        ({"token": "wrong-token"}, "invalid or expired token"),
+    ],
+)
+def test_check_answers_each_first_mistake_with_one_paragraph_and_no_traceback(
+    tmp_path, emulator, overrides, words
+):
+    config = {k: v for k, v in base_config(emulator, **overrides).items() if v is not None}
+    result = run_cli(tmp_path, config, "--check")
+    assert result.returncode == 1
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
