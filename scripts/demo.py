@@ -144,7 +144,8 @@ class RunSummary:
         if self.continued:
             oldest = min(self.state_before.values())
             state = (
-                f"continued from Meltano's state ({len(self.state_before)} bookmarks, the oldest {oldest}; "
+                f"continued from Meltano's state ({plural(len(self.state_before), 'bookmark')}, "
+                f"the oldest {oldest}; "
                 "each re-read from lookback_minutes before it)"
             )
         else:
