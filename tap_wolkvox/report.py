@@ -20,10 +20,10 @@ from functools import cached_property
 import requests
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
-from tap_wolkvox import errors, partitions
+from tap_wolkvox import errors
 from tap_wolkvox.answer import Answer
-from tap_wolkvox.client import WolkvoxStream
 from tap_wolkvox.output import AllSelectedRecordMessages
+from tap_wolkvox.partitioned import PartitionedStream
 from tap_wolkvox.records import ISO_SPACE, RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
@@ -63,7 +63,7 @@ class WindowTimedOut(Exception):  # noqa: N818
     """A long window timed out; it is split instead of retried whole."""
 
 
-class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
+class WolkvoxReportStream(AllSelectedRecordMessages, PartitionedStream):
     """A `reports_manager.php` report, read in date windows. Subclasses only declare."""
 
     api: t.ClassVar[str]
@@ -73,10 +73,6 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
     date_fields: t.ClassVar[tuple[str, ...]] = ("date",)
     """Every date-time field: each becomes UTC, its raw text kept in `<name>_local`."""
     date_format: t.ClassVar[str] = ISO_SPACE
-    partition_param: t.ClassVar[str | None] = None
-    """`campaign_id` or `skill_id`: read with the value `all` (see `partitions.py`)."""
-    campaign_type: t.ClassVar[str | None] = None
-    """`predictive` or `preview`: under `each`, the campaigns of the list it is read for."""
     max_window_days: t.ClassVar[int] = 31
     min_lookback: t.ClassVar[dt.timedelta] = dt.timedelta(0)
     """How far back an incremental run re-reads at least, for rows that change after the fact."""
@@ -108,50 +104,6 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
             tz=self.settings.tz,
         )
 
-    # -- partitions -------------------------------------------------------------------
-
-    @property
-    def wanted(self) -> tuple[str, ...]:
-        """The partition values the user listed (`campaign_ids`); empty: every one."""
-        return self.settings.campaign_ids if self.partition_param == "campaign_id" else ()
-
-    @property
-    def partitions(self) -> list[dict] | None:
-        """`{param: "all"}`, after any catch-up partitions (SDK hook; see `partitions.py`).
-
-        Under `campaign_calls: each` a campaign report is the campaigns stream's child,
-        which passes one context per campaign instead.
-        """
-        if self.partition_param is None or self.parent_stream_type is not None:
-            return super().partitions
-        return [{self.partition_param: value} for value in self.catch_up_ids] + [
-            {self.partition_param: partitions.ALL}
-        ]
-
-    @cached_property
-    def partition_states(self) -> dict[str, dict]:
-        """The input state's partitions by value, read once, before this run moves any."""
-        if self.partition_param is None:
-            return {}
-        states = partitions.partition_states(self.stream_state, self.partition_param)
-        return {value: dict(state) for value, state in states.items()}
-
-    @cached_property
-    def catch_up_ids(self) -> list[str]:
-        return partitions.catch_up(self.partition_states, self.wanted)
-
-    def reads_campaign(self, context: Context | None) -> bool:
-        """Under `each`, whether the listed campaign is of the type this report covers."""
-        parent = self._tap.streams.get("campaigns") if self.parent_stream_type else None
-        listed = getattr(parent, "listed", {})
-        campaign = listed.get(self.partition_value(context) or "")
-        return (
-            campaign is None or not self.campaign_type or campaign.get("type_campaign") == self.campaign_type
-        )
-
-    def partition_value(self, context: Context | None) -> str | None:
-        return (context or {}).get(self.partition_param) if self.partition_param else None
-
     # -- windows ----------------------------------------------------------------------
 
     def span(self, context: Context | None) -> tuple[dt.datetime, dt.datetime]:
@@ -166,10 +118,8 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
         lookback = max(settings.lookback, self.min_lookback)
         start = incremental_start(self.read_bookmark(context), settings.start_date, lookback)
         end = min(settings.end_date or now, now)
-        value = self.partition_value(context)
-        if self.parent_stream_type is None and value in self.catch_up_ids:
-            until = partitions.all_start(self.partition_states, self.wanted)
-            end = min(end, parse_bookmark(until, where=self.name)) if until else end
+        if until := self.catch_up_end(context):
+            end = min(end, parse_bookmark(until, where=self.name))
         return naive_span(min(start, end), end, settings.tz)
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
@@ -251,10 +201,6 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
         days = min(self.settings.window_days, self.max_window_days)
         return next_window(cursor, end, days, density, target)
 
-    def describe_partition(self, context: Context | None) -> str:
-        """`, campaign 101` for log lines; '' for a stream without partitions."""
-        return "".join(f", {name.removesuffix('_id')} {value}" for name, value in (context or {}).items())
-
     def _fetch_window(self, context: Context | None, window: Window) -> Answer:
         """One call for one window; a timeout on a long window asks for a split."""
         params = {"api": self.api, **(context or {}), **window.api_params()}
@@ -288,14 +234,6 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
             yield record
         self.warn_about(self.rows.counts, answer.duplicates, window)
         return emitted
-
-    def keeps_row(self, context: Context | None) -> t.Callable[[dict], bool] | None:
-        """Under `all`, only the listed campaigns' rows are emitted."""
-        wanted, param = self.wanted, self.partition_param
-        if not wanted or param is None or self.partition_value(context) != partitions.ALL:
-            return None
-        listed = set(wanted)
-        return lambda row: str(row.get(param) or "").strip() in listed
 
     def log_renames(self, renamed: dict[str, str]) -> None:
         """Log each field the API named oddly and what it is called in records, once a run."""
@@ -339,13 +277,7 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
 
     def read_bookmark(self, context: Context | None) -> dt.datetime | None:
         """Where this partition starts, as an aware UTC datetime (see `partitions.py`)."""
-        value = self.partition_value(context)
-        if value is None:
-            mark = self.get_context_state(context).get("replication_key_value")
-        elif value == partitions.ALL:
-            mark = partitions.all_start(self.partition_states, self.wanted)
-        else:
-            mark = partitions.start_of(self.partition_states, value)
+        mark = self.partition_start(context)
         return (
             None
             if mark is None
@@ -360,8 +292,7 @@ class WolkvoxReportStream(AllSelectedRecordMessages, WolkvoxStream):
         if current is None or parse_bookmark(current, where=self.name) < window_end:
             state["replication_key"] = self.replication_key
             state["replication_key_value"] = window_end.isoformat()
-        if self.partition_value(context) == partitions.ALL:
-            state[partitions.COVERS] = partitions.covers(self.wanted)
+        self.record_coverage(context, state)
         self._tap.state_writer.write_state(self.tap_state)
 
 
