@@ -95,8 +95,11 @@ class TapWolkvox(Tap):
         if validate_config:
             for warning in unknown_settings(config_dict, self.config_jsonschema["properties"]):
                 self.logger.warning("%s", warning)
-            parse_settings(config_dict)  # our messages first, before the SDK's own check
+        # Our messages first, before the SDK's own check; the result is the tap's `settings`.
+        settings = parse_settings(config_dict) if validate_config else None
         super().__init__(*args, config=config_dict, validate_config=validate_config, **kwargs)
+        if settings is not None:
+            self.settings = settings
 
     def load_state(self, state: dict[str, t.Any]) -> None:
         """Refuse a state this tap did not write before reading it (SDK hook)."""
@@ -295,41 +298,48 @@ def check_state(state: object) -> None:
         if not isinstance(stream_state, dict):
             problems.append(f"bookmarks.{stream_name} must be an object")
             continue
+        # A report without a partition parameter keeps its bookmark on the stream itself.
+        problems += bookmark_problems(stream_state.get("replication_key_value"), where=stream_name)
         partitions = stream_state.get("partitions", [])
         if not isinstance(partitions, list):
             problems.append(f"bookmarks.{stream_name}.partitions must be a list")
             partitions = []
         for partition in partitions:
             context = partition.get("context") if isinstance(partition, dict) else None
-            values = list(context.values()) if isinstance(context, dict) else []
+            items = list(context.items()) if isinstance(context, dict) else []
             if (
-                len(values) != 1
-                or not isinstance(values[0], str)
-                or not (values[0].isdigit() or values[0] == ALL)
+                len(items) != 1
+                or not isinstance(items[0][1], str)
+                or not (items[0][1].isdigit() or items[0][1] == ALL)
             ):
                 problems.append(
                     f"bookmarks.{stream_name}: a partition's context is not one id (digits) or `all`"
                 )
                 continue
-            campaign = values[0]
-            value = partition.get("replication_key_value")
-            if value is not None:
-                where = f"{stream_name} campaign {campaign}"
-                try:
-                    bookmark = parse_bookmark(value, where=where)
-                except ValueError as exc:
-                    problems.append(str(exc))
-                    continue
-                if bookmark > dt.datetime.now(dt.timezone.utc) + FUTURE_BOOKMARK_TOLERANCE:
-                    problems.append(
-                        f"State for {where}: the bookmark {bookmark.isoformat()} is in the future. It was "
-                        "written with a wrong clock or a future end_date, and a run from it would skip "
-                        "every row until then. Set it to a past time (`meltano state set`) or remove it."
-                    )
+            ((name, value),) = items
+            where = f"{stream_name} {name.removesuffix('_id')} {value}"
+            problems += bookmark_problems(partition.get("replication_key_value"), where=where)
     if problems:
         raise ConfigValidationError(
             "The state file is not one tap-wolkvox wrote; fix it or run without it", errors=problems
         )
+
+
+def bookmark_problems(value: object, *, where: str) -> list[str]:
+    """What is wrong with one bookmark of an input state: not one the tap wrote, or in the future."""
+    if value is None:
+        return []
+    try:
+        bookmark = parse_bookmark(value, where=where)
+    except ValueError as exc:
+        return [str(exc)]
+    if bookmark > dt.datetime.now(dt.timezone.utc) + FUTURE_BOOKMARK_TOLERANCE:
+        return [
+            f"State for {where}: the bookmark {bookmark.isoformat()} is in the future. It was "
+            "written with a wrong clock or a future end_date, and a run from it would skip "
+            "every row until then. Set it to a past time (`meltano state set`) or remove it."
+        ]
+    return []
 
 
 if __name__ == "__main__":

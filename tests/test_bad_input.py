@@ -66,6 +66,14 @@ def partition(value, campaign="101"):
         (partition("2026-02-01T00:00:00"), "is not an ISO 8601 date-time with an offset"),
         (partition("2026-02-01T00:00:00+00:00", campaign="abc"), "is not one id (digits) or `all`"),
         ({"bookmarks": ["campaign_3"]}, "`bookmarks` must be an object"),
+        (
+            {"bookmarks": {"cdr_1": {"replication_key_value": "last tuesday"}}},
+            "State for cdr_1: the bookmark is",
+        ),
+        (
+            {"bookmarks": {"cdr_1": {"replication_key_value": "2099-01-01T00:00:00+00:00"}}},
+            "State for cdr_1: the bookmark 2099-01-01T00:00:00+00:00 is in the future",
+        ),
         ({"bookmarks": {"campaign_3": "2026-01-01"}}, "bookmarks.campaign_3 must be an object"),
     ],
 )
