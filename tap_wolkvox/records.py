@@ -40,8 +40,6 @@ class RowConverter:
     date_format: str
     primary_keys: tuple[str, ...]
     tz: ZoneInfo
-    keep: t.Callable[[dict], bool] | None = None
-    """Rows it refuses are skipped and counted as `not_selected` (e.g. other campaigns)."""
     counts: Counter = field(default_factory=Counter)
     _parsed: dict[str, tuple[dt.datetime | None, str | None]] = field(default_factory=dict)
     _hours: dict[str, str | None] = field(default_factory=dict)
@@ -77,15 +75,24 @@ class RowConverter:
         utc = self.parse(row.get(self.filter_field))[1]
         return (utc is None, utc or "")
 
-    def records(self, answer: Answer, window: Window, edge_keys: set[tuple]) -> t.Iterator[dict]:
-        """The answer's records, sorted; `edge_keys` is read, then replaced by this window's last second's."""
+    def records(
+        self,
+        answer: Answer,
+        window: Window,
+        edge_keys: set[tuple],
+        keep: t.Callable[[dict], bool] | None = None,
+    ) -> t.Iterator[dict]:
+        """The answer's records, sorted; `edge_keys` is read, then replaced by this window's last second's.
+
+        Rows `keep` refuses (e.g. other campaigns') are skipped and counted as `not_selected`.
+        """
         new_edge_keys: set[tuple] = set()
         for _, row in answer.keyed():
             naive = self.parse(row.get(self.filter_field))[0]
             if naive is not None and not window.start <= naive <= window.end:
                 self.counts["outside"] += 1
                 continue
-            if self.keep is not None and not self.keep(row):
+            if keep is not None and not keep(row):
                 self.counts["not_selected"] += 1
                 continue
             self.convert(row)

@@ -226,10 +226,9 @@ class WolkvoxReportStream(AllSelectedRecordMessages, PartitionedStream):
         """An answer's records (`records.RowConverter`); returns how many were emitted."""
         self.log_renames(answer.renamed)
         self.add_new_properties(answer.fields)
-        self.rows.keep = self.keeps_row(context)
         self.rows.counts.clear()
         emitted = 0
-        for record in self.rows.records(answer, window, edge_keys):
+        for record in self.rows.records(answer, window, edge_keys, self.keeps_row(context)):
             emitted += 1
             yield record
         self.warn_about(self.rows.counts, answer.duplicates, window)

@@ -166,7 +166,6 @@ CONFIG_SCHEMA = th.PropertiesList(
 ).to_dict()
 
 
-SECRET_SETTINGS = frozenset(name for name, spec in CONFIG_SCHEMA["properties"].items() if spec.get("secret"))
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -279,19 +278,19 @@ def schema_problems(config: dict, schema: dict = CONFIG_SCHEMA) -> list[str]:
 
 
 _TYPE_NAMES = {
-    "['string']": "text",
-    "['integer']": "a whole number",
-    "['number']": "a number",
-    "['boolean']": "true or false",
-    "['array']": "a list",
-    "['object']": "an object",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
 }
 
 
 def _expected(validator: str, value: t.Any) -> str:
     if validator == "type":
         kinds = [value] if isinstance(value, str) else [v for v in value if v != "null"]
-        return f"must be {_TYPE_NAMES.get(str(kinds), value)}"
+        return "must be " + " or ".join(_TYPE_NAMES.get(kind, kind) for kind in kinds)
     return {
         "minimum": f"must be ≥ {value}",
         "maximum": f"must be ≤ {value}",
