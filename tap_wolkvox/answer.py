@@ -10,7 +10,6 @@ dropped whole), and gets them back sorted, one at a time.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
@@ -45,6 +44,9 @@ def _decode_text_row(data: bytes | memoryview) -> dict[str, str | None]:
         }
 
 
+row_hash = hash
+"""A row's 64-bit hash for finding exact duplicates; every hit is confirmed by its bytes."""
+
 FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
@@ -69,12 +71,17 @@ class Answer:
         self.count = 0
         self.duplicates = 0
         self.fields: set[str] = set()
+        """Every (plain) field name of the rows added."""
         self.renamed: dict[str, str] = {}
-        self._size = 0
         self._spool = tempfile.TemporaryFile()
+        self._spooled = 0  # bytes in the spool file; the rest of `_size` is in `_pending`
+        self._pending = bytearray()
+        self._size = 0
         self._index: list[tuple[t.Any, int, int]] = []
-        self._digests: set[bytes] = set()
-        self._plain_names: set[str] = set()
+        # Exact duplicates: a row's hash points at the first row with that hash, and
+        # equal hashes are confirmed by comparing the bytes (see `_is_duplicate`).
+        self._first_by_hash: dict[int, int] = {}
+        self._collided: set[bytes] = set()
 
     @property
     def received(self) -> int:
@@ -82,30 +89,56 @@ class Answer:
         return self.count + self.duplicates
 
     def normalized(self, row: dict) -> dict:
-        """The row with plain-identifier field names (see `field_name`)."""
-        if self._plain_names.issuperset(row):  # rows repeat their names: check each name once
+        """The row with plain-identifier field names (see `field_name`); its names join `fields`."""
+        if self.fields.issuperset(row):  # rows repeat their names: check each name once
             return row
-        odd = [name for name in row if not FIELD_NAME.fullmatch(name)]
-        if not odd:
-            self._plain_names.update(row)
-            return row
-        return self._renamed(row)
+        if any(not FIELD_NAME.fullmatch(name) for name in row):
+            row = self._renamed(row)
+        self.fields.update(row)
+        return row
 
     def add(self, row: dict, key: t.Any) -> None:
-        self.add_encoded(_encoder.encode(row), row, key)
+        """Add a row as decoded (its names are normalized here)."""
+        named = self.normalized(row)
+        self.add_encoded(_encoder.encode(named), key)
 
-    def add_encoded(self, data: bytes | msgspec.Raw, row: dict, key: t.Any) -> None:
-        """Add `row`, already JSON as `data` (whatever decodes to it with `_decode_text_row`)."""
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        if digest in self._digests:
+    def add_encoded(self, data: bytes, key: t.Any) -> None:
+        """Add a row already `normalized`, as JSON that `_decode_text_row` reads back."""
+        digest = row_hash(data)
+        first = self._first_by_hash.get(digest)
+        if first is None:
+            self._first_by_hash[digest] = len(self._index)
+        elif self._is_duplicate(data, first):
             self.duplicates += 1
             return
-        self._digests.add(digest)
         self._index.append((key, self._size, len(data)))
-        self._spool.write(data)
+        self._pending += data
         self._size += len(data)
         self.count += 1
-        self.fields.update(row)
+        if len(self._pending) >= CHUNK:
+            self._write_pending()
+
+    def _is_duplicate(self, data: bytes, first: int) -> bool:
+        """Whether `data` is a row added already; `first` is the first row with its hash."""
+        _, offset, length = self._index[first]
+        if length == len(data) and self._read(offset, length) == data:
+            return True
+        # A different row with the same hash (about once in 10^10 answers): exact from here.
+        if data in self._collided:
+            return True
+        self._collided.add(data)
+        return False
+
+    def _read(self, offset: int, length: int) -> bytes:
+        if offset >= self._spooled:
+            return bytes(self._pending[offset - self._spooled : offset - self._spooled + length])
+        return os.pread(self._spool.fileno(), length, offset)
+
+    def _write_pending(self) -> None:
+        self._spool.write(self._pending)
+        self._spool.flush()
+        self._spooled += len(self._pending)
+        self._pending.clear()
 
     def _renamed(self, row: dict) -> dict:
         """The row with `field_name` names; a name taken already gets `__2`, `__3`, ..."""
@@ -130,7 +163,7 @@ class Answer:
         if not self.count:
             return
         self._index.sort(key=lambda entry: entry[0])
-        self._spool.flush()
+        self._write_pending()
         fd = self._spool.fileno()
         index, count, first = self._index, len(self._index), 0
         while first < count:
@@ -150,6 +183,7 @@ class Answer:
     def close(self) -> None:
         self._spool.close()
         self._index.clear()
+        self._first_by_hash.clear()
 
     def __enter__(self) -> Answer:
         return self
@@ -247,8 +281,8 @@ def _read_rows_fast(
                 row = _decode_text_row(raw)
             named = answer.normalized(row)
             # Renamed fields: the record is not the raw text any more.
-            data: bytes | msgspec.Raw = raw if named is row else _encoder.encode(named)
-            answer.add_encoded(data, named, sort_key(named) if sort_key else answer.count)
+            data = bytes(raw) if named is row else _encoder.encode(named)
+            answer.add_encoded(data, sort_key(named) if sort_key else answer.count)
             if stop_at is not None and answer.received >= stop_at:
                 break
     except NotSplittable:

@@ -41,39 +41,33 @@ class RowConverter:
     primary_keys: tuple[str, ...]
     tz: ZoneInfo
     counts: Counter = field(default_factory=Counter)
-    _parsed: dict[str, tuple[dt.datetime | None, str | None]] = field(default_factory=dict)
     _hours: dict[str, str | None] = field(default_factory=dict)
     _local_names: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         self._local_names = tuple((name, f"{name}_local") for name in self.date_fields)
 
-    def parse(self, raw: object) -> tuple[dt.datetime | None, str | None]:
-        """(naive local, RFC 3339 UTC) of a raw date-time; (None, None) if it is not one."""
-        if not isinstance(raw, str):
-            return None, None
-        try:
-            return self._parsed[raw]
-        except KeyError:
-            pass
-        if len(self._parsed) > 200_000:  # dates repeat within a window; bound the caches anyway
-            self._parsed.clear()
-            self._hours.clear()
-        naive = _parse_naive(raw, self.date_format)
-        if naive is None:
-            utc = None
-        elif self.date_format == ISO_SPACE:  # the UTC hour is computed once per local hour
-            utc = row_date_to_utc_text(raw, self.tz, self._hours)
-        else:
-            utc = local_naive_to_utc(naive, self.tz).isoformat()
-        result = (naive, utc)
-        self._parsed[raw] = result
-        return result
+    def naive(self, raw: object) -> dt.datetime | None:
+        """The naive local date-time a raw value means; None if it is not one in `date_format`."""
+        return _parse_naive(raw, self.date_format) if isinstance(raw, str) else None
 
-    def sort_key(self, row: dict) -> tuple[bool, str]:
-        """Rows sort by the filter field in UTC; rows whose date cannot be parsed come last."""
-        utc = self.parse(row.get(self.filter_field))[1]
-        return (utc is None, utc or "")
+    def utc_text(self, raw: object) -> str | None:
+        """RFC 3339 UTC of a raw date-time; None if it is not one in `date_format`."""
+        if self.date_format == ISO_SPACE:  # the UTC hour is computed once per local hour
+            if len(self._hours) > 10_000:  # a window's hours at most; bounded anyway
+                self._hours.clear()
+            return row_date_to_utc_text(raw, self.tz, self._hours)
+        naive = self.naive(raw)
+        return None if naive is None else local_naive_to_utc(naive, self.tz).isoformat()
+
+    def sort_key(self, row: dict) -> tuple[bool, dt.datetime]:
+        """Rows sort by the filter field's local time; rows whose date cannot be parsed come last.
+
+        Local, not UTC: the same order but in the repeated hour of a DST fall-back, whose
+        naive times cannot be told apart anyway. Parsing once per row, not twice.
+        """
+        naive = self.naive(row.get(self.filter_field))
+        return (naive is None, naive or dt.datetime.min)
 
     def records(
         self,
@@ -88,7 +82,7 @@ class RowConverter:
         """
         new_edge_keys: set[tuple] = set()
         for _, row in answer.keyed():
-            naive = self.parse(row.get(self.filter_field))[0]
+            naive = self.naive(row.get(self.filter_field))
             if naive is not None and not window.start <= naive <= window.end:
                 self.counts["outside"] += 1
                 continue
@@ -115,7 +109,7 @@ class RowConverter:
         """
         for name, local in self._local_names:
             raw = row.get(name)
-            utc = self.parse(raw)[1]
+            utc = self.utc_text(raw)
             row[local] = raw
             row[name] = utc
             if utc is None and raw is not None and (raw != "" or name == self.filter_field):

@@ -111,3 +111,16 @@ def test_rows_come_back_sorted_whatever_runs_the_spool_is_read_in(monkeypatch, c
         for key in keys:
             spooled.add({"k": str(key), "pad": "ñ" * key}, key)
         assert list(spooled.keyed()) == [(key, {"k": str(key), "pad": "ñ" * key}) for key in sorted(keys)]
+
+
+@pytest.mark.parametrize("chunk", [1, 1 << 20])
+def test_exact_duplicates_are_confirmed_by_their_bytes_when_hashes_collide(monkeypatch, chunk):
+    """Every row hashing the same: different rows are all kept, each repeat is dropped once."""
+    monkeypatch.setattr(answer_module, "row_hash", lambda data: 0)
+    monkeypatch.setattr(answer_module, "CHUNK", chunk)  # rows compared in the spool or still pending
+    rows = [{"k": "a"}, {"k": "b"}, {"k": "a"}, {"k": "c"}, {"k": "b"}, {"k": "c"}, {"k": "d"}]
+    with answer_module.Answer() as spooled:
+        for n, row in enumerate(rows):
+            spooled.add(row, n)
+        assert [row["k"] for row in spooled] == ["a", "b", "c", "d"]
+        assert (spooled.count, spooled.duplicates, spooled.received) == (4, 3, 7)
