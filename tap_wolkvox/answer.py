@@ -3,13 +3,15 @@
 The body is spooled to a temporary file as it arrives. Then `ijson` reads the envelope
 (`code`, `msg`, `error`) and the rows of `data` are read one at a time (split by msgspec,
 see `raw_rows.py`, or by `ijson` when that cannot); each row is written to a second
-spool, with only its sort key and position kept in memory. So
-the caller knows how many rows an answer has before using any (a cut answer is
-dropped whole), and gets them back sorted, one at a time.
+spool as sent, with only its sort key and position kept in memory. So the caller knows
+how many rows an answer has before using any (a cut answer is dropped whole), and gets
+them back sorted, one at a time, decoded and with plain field names. On the fast path a
+row is decoded whole only then: while spooling, only its sort field is read.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -27,6 +29,23 @@ ENVELOPE_SCALARS = ("code", "msg", "error")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder()
 _text_decoder = msgspec.json.Decoder(dict[str, t.Optional[str]])  # noqa: UP045  (a runtime type)
+
+
+class SortBy(t.NamedTuple):
+    """How an answer's rows are sorted: by `key(value)`, `value` being the row's `field` as sent.
+
+    `value` is None when the row has no such field.
+    """
+
+    field: str
+    key: t.Callable[[t.Any], t.Any]
+
+
+@functools.lru_cache(maxsize=64)
+def _field_decoder(field: str | None) -> msgspec.json.Decoder:
+    """Decodes a row (an object, or it raises) as only `field`'s value: the rest is skipped, not built."""
+    fields = [("value", t.Any, None)] if field is not None else []
+    return msgspec.json.Decoder(msgspec.defstruct("OneField", fields, rename={"value": field or "value"}))
 
 
 def _decode_text_row(data: bytes | memoryview) -> dict[str, str | None]:
@@ -71,7 +90,7 @@ class Answer:
         self.count = 0
         self.duplicates = 0
         self.fields: set[str] = set()
-        """Every (plain) field name of the rows added."""
+        """Every (plain) field name of the rows read back so far (see `keyed`): complete once all are."""
         self.renamed: dict[str, str] = {}
         self._spool = tempfile.TemporaryFile()
         self._spooled = 0  # bytes in the spool file; the rest of `_size` is in `_pending`
@@ -103,7 +122,7 @@ class Answer:
         self.add_encoded(_encoder.encode(named), key)
 
     def add_encoded(self, data: bytes, key: t.Any) -> None:
-        """Add a row already `normalized`, as JSON that `_decode_text_row` reads back."""
+        """Add a row as JSON that `_decode_text_row` reads back; `keyed` normalizes its names."""
         digest = row_hash(data)
         first = self._first_by_hash.get(digest)
         if first is None:
@@ -177,7 +196,7 @@ class Answer:
                 last += 1
             block = memoryview(os.pread(fd, end - start, start))
             for key, offset, length in index[first:last]:
-                yield key, _decode_text_row(block[offset - start : offset - start + length])
+                yield key, self.normalized(_decode_text_row(block[offset - start : offset - start + length]))
             first = last
 
     def close(self) -> None:
@@ -197,7 +216,7 @@ def read_answer(
     *,
     call: str,
     status: int,
-    sort_key: t.Callable[[dict], t.Any] | None = None,
+    sort_by: SortBy | None = None,
     stop_at: int | None = None,
 ) -> Answer:
     """Spool `chunks` (a 200 body) and read its envelope and rows.
@@ -237,7 +256,7 @@ def read_answer(
         if data_kind != "list":
             kind = {None: "missing", "start_map": "an object"}.get(data_kind, "not a list")
             raise WolkvoxAPIError(f"{call}: code 200, but `data` is {kind}, not a list of rows (not quoted)")
-        answer = _read_rows_fast(body, sort_key=sort_key, stop_at=stop_at)
+        answer = _read_rows_fast(body, sort_by=sort_by, stop_at=stop_at)
         if answer is not None:
             return answer
         answer = Answer()
@@ -249,7 +268,7 @@ def read_answer(
                         f"{call}: a row of `data` is {type(row).__name__}, not an object (not quoted)"
                     )
                 named = answer.normalized(row)
-                answer.add(named, sort_key(named) if sort_key else answer.count)
+                answer.add(named, sort_by.key(named.get(sort_by.field)) if sort_by else answer.count)
                 if stop_at is not None and answer.received >= stop_at:
                     break  # a full answer may be cut: the caller drops it whole
         except ijson.JSONError as exc:
@@ -261,28 +280,22 @@ def read_answer(
         return answer
 
 
-def _read_rows_fast(
-    body: t.BinaryIO, *, sort_key: t.Callable[[dict], t.Any] | None, stop_at: int | None
-) -> Answer | None:
+def _read_rows_fast(body: t.BinaryIO, *, sort_by: SortBy | None, stop_at: int | None) -> Answer | None:
     """The rows as `read_answer` reads them, split by msgspec (`raw_rows`), each kept as sent.
 
     About twice as fast as `ijson`. None when the answer is not one it can read (see
     `raw_rows`) or has a row that is not an object: `ijson` then reads it and says why.
     """
     answer = Answer()
+    decode = _field_decoder(sort_by.field if sort_by else None).decode
     try:
         for raw in raw_rows(body, CHUNK):
             try:
-                row = _text_decoder.decode(raw)
+                value = decode(raw)
             except msgspec.ValidationError:
-                value = _decoder.decode(raw)
-                if not isinstance(value, dict):
-                    raise NotSplittable("a row is not an object") from None
-                row = _decode_text_row(raw)
-            named = answer.normalized(row)
-            # Renamed fields: the record is not the raw text any more.
-            data = bytes(raw) if named is row else _encoder.encode(named)
-            answer.add_encoded(data, sort_key(named) if sort_key else answer.count)
+                raise NotSplittable("a row is not an object") from None
+            key = sort_by.key(getattr(value, "value")) if sort_by else answer.count  # noqa: B009
+            answer.add_encoded(bytes(raw), key)
             if stop_at is not None and answer.received >= stop_at:
                 break
     except NotSplittable:

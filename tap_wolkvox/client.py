@@ -20,7 +20,7 @@ import urllib3
 from singer_sdk.streams import RESTStream
 
 from tap_wolkvox import errors
-from tap_wolkvox.answer import CHUNK, Answer, read_answer
+from tap_wolkvox.answer import CHUNK, Answer, SortBy, read_answer
 from tap_wolkvox.deadline import CallDeadline, CallTimedOut, DeadlineAdapter
 from tap_wolkvox.errors import (
     Action,
@@ -104,7 +104,7 @@ class WolkvoxStream(RESTStream):
         path: str,
         params: dict,
         *,
-        sort_key: t.Callable[[dict], t.Any] | None = None,
+        sort_by: SortBy | None = None,
         stop_at: int | None = None,
         timeout: float | None = None,
     ) -> Answer:
@@ -126,7 +126,7 @@ class WolkvoxStream(RESTStream):
                 )
                 with response:
                     self.validate_response(response)
-                    answer = self.parse_response(response, sort_key=sort_key, stop_at=stop_at)
+                    answer = self.parse_response(response, sort_by=sort_by, stop_at=stop_at)
         except requests.exceptions.InvalidHeader:
             # Its message would quote the header value: the token.
             raise WolkvoxAPIError("The token is not a valid HTTP header value (not shown)") from None
@@ -191,7 +191,7 @@ class WolkvoxStream(RESTStream):
         self,
         response: requests.Response,
         *,
-        sort_key: t.Callable[[dict], t.Any] | None = None,
+        sort_by: SortBy | None = None,
         stop_at: int | None = None,
     ) -> Answer:
         """The rows of a 200 envelope, streamed to disk (`answer.read_answer`); none for "no rows"."""
@@ -201,7 +201,7 @@ class WolkvoxStream(RESTStream):
             response.iter_content(CHUNK),
             call=errors.describe_call(response.url),
             status=response.status_code,
-            sort_key=sort_key,
+            sort_by=sort_by,
             stop_at=stop_at,
         )
 

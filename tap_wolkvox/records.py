@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from tap_wolkvox.answer import SortBy
 from tap_wolkvox.windows import Window, local_naive_to_utc, row_date_to_utc_text
 
 if t.TYPE_CHECKING:
@@ -60,13 +61,17 @@ class RowConverter:
         naive = self.naive(raw)
         return None if naive is None else local_naive_to_utc(naive, self.tz).isoformat()
 
-    def sort_key(self, row: dict) -> tuple[bool, dt.datetime]:
+    @property
+    def sort_by(self) -> SortBy:
         """Rows sort by the filter field's local time; rows whose date cannot be parsed come last.
 
         Local, not UTC: the same order but in the repeated hour of a DST fall-back, whose
-        naive times cannot be told apart anyway. Parsing once per row, not twice.
+        naive times cannot be told apart anyway.
         """
-        naive = self.naive(row.get(self.filter_field))
+        return SortBy(self.filter_field, self.sort_key)
+
+    def sort_key(self, raw: object) -> tuple[bool, dt.datetime]:
+        naive = self.naive(raw)
         return (naive is None, naive or dt.datetime.min)
 
     def records(

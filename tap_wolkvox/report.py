@@ -205,9 +205,7 @@ class WolkvoxReportStream(AllSelectedRecordMessages, PartitionedStream):
         """One call for one window; a timeout on a long window asks for a split."""
         params = {"api": self.api, **(context or {}), **window.api_params()}
         try:
-            return self.call_api(
-                self.path, params, sort_key=self.rows.sort_key, stop_at=self.max_rows_per_call
-            )
+            return self.call_api(self.path, params, sort_by=self.rows.sort_by, stop_at=self.max_rows_per_call)
         except requests.exceptions.Timeout as exc:
             if window.end - window.start > SPLIT_ON_TIMEOUT_ABOVE:
                 raise WindowTimedOut from exc
@@ -224,11 +222,13 @@ class WolkvoxReportStream(AllSelectedRecordMessages, PartitionedStream):
         self, answer: Answer, window: Window, edge_keys: set[tuple], context: Context | None
     ) -> t.Generator[dict, None, int]:
         """An answer's records (`records.RowConverter`); returns how many were emitted."""
-        self.log_renames(answer.renamed)
-        self.add_new_properties(answer.fields)
         self.rows.counts.clear()
-        emitted = 0
+        emitted = fields_known = 0
         for record in self.rows.records(answer, window, edge_keys, self.keeps_row(context)):
+            if len(answer.fields) != fields_known:  # the rows read so far name new fields
+                fields_known = len(answer.fields)
+                self.log_renames(answer.renamed)
+                self.add_new_properties(answer.fields)
             emitted += 1
             yield record
         self.warn_about(self.rows.counts, answer.duplicates, window)

@@ -53,3 +53,21 @@ def test_new_opts_survive_an_input_catalog_that_does_not_list_them(emulator):
     assert run.records and all("opt13" in r for r in run.records)
     index = first_record_index_with(run, "opt13")
     assert "opt13" in last_schema_before(run, index)["schema"]["properties"]
+
+
+def test_every_record_is_announced_when_a_new_field_first_appears_mid_answer(emulator):
+    """In `all` mode one answer mixes both campaigns: rows with opt13 follow rows without it."""
+    emulator.campaigns = [
+        Campaign("101", "Uno", rows_per_hour=6),
+        Campaign("202", "Dos", rows_per_hour=2, extra_opts=1),
+    ]
+    config = base_config(emulator, campaign_ids=["101", "202"], campaign_calls="all", start_date="2026-02-20")
+    run = run_tap(config)
+    first = first_record_index_with(run, "opt13")
+    assert any(m["type"] == "RECORD" for m in run.messages[:first])  # it is mid-answer
+    properties: set[str] = set()
+    for message in run.messages:
+        if message["type"] == "SCHEMA" and message["stream"] == "campaign_3":
+            properties = set(message["schema"]["properties"])
+        elif message["type"] == "RECORD" and message["stream"] == "campaign_3":
+            assert set(message["record"]) <= properties

@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from tap_wolkvox import answer as answer_module
-from tap_wolkvox.answer import read_answer
+from tap_wolkvox.answer import SortBy, read_answer
 from tap_wolkvox.errors import TransientError, WolkvoxAPIError
 from tap_wolkvox.raw_rows import NotSplittable, raw_rows
 
@@ -94,12 +94,30 @@ def test_broken_bodies_and_rows_that_are_not_objects_still_raise_as_before():
 def test_the_fast_path_keeps_sort_keys_stop_at_fields_and_text_values():
     rows = [{"date": "b", "n": 1}, {"date": "a", "x": {"y": 2}}, {"date": "c"}]
     body = json.dumps({"code": 200, "data": rows}).encode()
-    fast = read_answer([body], call="c", status=200, sort_key=lambda row: row["date"], stop_at=2)
+    by_date = SortBy("date", lambda value: value)
+    fast = read_answer([body], call="c", status=200, sort_by=by_date, stop_at=2)
     with mock.patch.object(answer_module, "_read_rows_fast", return_value=None):
-        slow = read_answer([body], call="c", status=200, sort_key=lambda row: row["date"], stop_at=2)
+        slow = read_answer([body], call="c", status=200, sort_by=by_date, stop_at=2)
     with fast, slow:
-        assert (fast.count, fast.fields) == (slow.count, slow.fields) == (2, {"date", "n", "x"})
+        assert fast.count == slow.count == 2
         assert list(fast) == list(slow) == [{"date": "a", "x": '{"y":2}'}, {"date": "b", "n": "1"}]
+        assert fast.fields == slow.fields == {"date", "n", "x"}  # known once the rows are read
+
+
+def test_rows_are_sorted_by_the_field_as_sent_and_read_back_with_plain_names():
+    """The fast path reads only the sort field while spooling; names are made plain when read back."""
+    rows = [
+        {"Fecha ": "b", "date": "2"},
+        {"Fecha ": "a", "date": "3"},
+        {"date": "1"},
+        {"Fecha ": None, "date": "0"},
+    ]
+    body = json.dumps({"code": 200, "data": rows}).encode()
+    by_date = SortBy("date", lambda value: value)
+    with read_answer([body], call="c", status=200, sort_by=by_date) as got:
+        assert [row["date"] for row in got] == ["0", "1", "2", "3"]
+        assert got.renamed == {"Fecha ": "fecha"}
+        assert got.fields == {"date", "fecha"}
 
 
 @pytest.mark.parametrize("chunk", [1, 100, 1 << 20])
