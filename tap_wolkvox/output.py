@@ -20,6 +20,7 @@ import typing as t
 import weakref
 
 from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.contrib.msgspec import encoder as sdk_encoder
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.singerlib import RecordMessage, SingerMessageType
 from singer_sdk.singerlib.encoding.simple import Message
@@ -38,7 +39,10 @@ class StateFlushingWriter(MsgSpecWriter):
         _writers.add(self)
 
     def write_message(self, message: Message) -> None:
-        self._pending += self.format_message(message)
+        # `format_message`'s line, encoded straight into the pending bytes rather than into
+        # the SDK's shared buffer and copied (tests/test_output.py checks they are the same).
+        sdk_encoder.encode_into(message.to_dict(), self._pending, -1)
+        self._pending += b"\n"
         if message.type != SingerMessageType.RECORD:
             self.write_pending()
             sys.stdout.buffer.flush()

@@ -27,6 +27,9 @@ NO_KEY = "(none)"
 """A key field the API sent null, missing or empty. Not "": several targets load "" as NULL,
 and every target refuses a null key, so one such row would stop every later load."""
 
+UNPARSED_LAST = dt.datetime.max
+"""The sort key of a row whose filter field is not a date-time: after every other row."""
+
 ISO_SPACE = "%Y-%m-%d %H:%M:%S"
 """How most reports send date-times: naive local, `YYYY-MM-DD HH:MM:SS`."""
 
@@ -70,9 +73,8 @@ class RowConverter:
         """
         return SortBy(self.filter_field, self.sort_key)
 
-    def sort_key(self, raw: object) -> tuple[bool, dt.datetime]:
-        naive = self.naive(raw)
-        return (naive is None, naive or dt.datetime.min)
+    def sort_key(self, raw: object) -> dt.datetime:
+        return self.naive(raw) or UNPARSED_LAST
 
     def records(
         self,
@@ -86,21 +88,23 @@ class RowConverter:
         Rows `keep` refuses (e.g. other campaigns') are skipped and counted as `not_selected`.
         """
         new_edge_keys: set[tuple] = set()
+        start, end = window
+        filter_field, naive_of, convert = self.filter_field, self.naive, self.convert  # per row: locals
         for _, row in answer.keyed():
-            naive = self.naive(row.get(self.filter_field))
-            if naive is not None and not window.start <= naive <= window.end:
+            naive = naive_of(row.get(filter_field))
+            if naive is not None and (naive < start or naive > end):
                 self.counts["outside"] += 1
                 continue
             if keep is not None and not keep(row):
                 self.counts["not_selected"] += 1
                 continue
-            self.convert(row)
-            if naive in (window.start, window.end):  # only edge rows need their key
+            convert(row)
+            if naive in (start, end):  # only edge rows need their key
                 key = tuple(row[name] for name in self.primary_keys)
-                if naive == window.start and key in edge_keys:
+                if naive == start and key in edge_keys:
                     self.counts["edge"] += 1
                     continue
-                if naive == window.end:
+                if naive == end:
                     new_edge_keys.add(key)
             yield row
         edge_keys.clear()
@@ -125,7 +129,8 @@ class RowConverter:
             if value is None or value == "":
                 row[name] = NO_KEY
                 missing |= value is None
-        self.counts["null_key"] += missing
+        if missing:
+            self.counts["null_key"] += 1
 
 
 def _parse_naive(raw: str, date_format: str) -> dt.datetime | None:

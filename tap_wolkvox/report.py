@@ -215,8 +215,7 @@ class WolkvoxReportStream(AllSelectedRecordMessages, PartitionedStream):
 
     def generate_child_contexts(self, record: dict, context: Context | None) -> t.Iterable[Context | None]:
         """None without child streams: the SDK would copy the context for every record."""
-        if self.child_streams:
-            yield from super().generate_child_contexts(record, context)
+        return super().generate_child_contexts(record, context) if self.child_streams else ()
 
     def records_of(
         self, answer: Answer, window: Window, edge_keys: set[tuple], context: Context | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import inspect
@@ -10,6 +11,7 @@ import json
 import sys
 
 from conftest import base_config, run_tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
 from singer_sdk.streams import Stream
 
@@ -57,6 +59,23 @@ def test_records_go_to_stdout_in_64_kib_pieces_and_what_is_left_at_exit(monkeypa
     output._write_all_pending()  # registered with atexit
     lines = stdout.buffer.getvalue().splitlines()
     assert [json.loads(line)["record"]["id"] for line in lines] == list(range(1000))  # all, in order
+
+
+def test_each_line_is_the_sdks_msgspec_writer_line(monkeypatch):
+    """StateFlushingWriter encodes messages itself: exactly as MsgSpecWriter.format_message does."""
+    stdout = FakeStdout()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    sent = [
+        SchemaMessage("s", {"properties": {"id": {"type": ["integer"]}}}, ["id"]),
+        RecordMessage("s", {"id": 1, "ñ": None}, time_extracted=dt.datetime.now(dt.timezone.utc)),
+        RecordMessage("s", {"id": 2}, version=3),
+        StateMessage({"bookmarks": {"s": {"n": 3}}}),
+    ]
+    writer = StateFlushingWriter()
+    for message in sent:
+        writer.write_message(message)
+    sdk = MsgSpecWriter()
+    assert stdout.buffer.getvalue() == b"".join(bytes(sdk.format_message(message)) for message in sent)
 
 
 # -- AllSelectedRecordMessages: a private override of the SDK, guarded -----------------
