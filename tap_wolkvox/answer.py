@@ -11,6 +11,7 @@ row is decoded whole only then: while spooling, only its sort field is read.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -86,7 +87,11 @@ class Answer:
     `renamed`); exact duplicate rows are kept once (counted in `duplicates`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sort_by: SortBy | None = None) -> None:
+        self.sort_by = sort_by
+        """What the rows are sorted by; None: the API's order."""
+        self.received_at = dt.datetime.now(dt.timezone.utc)
+        """When the whole body had arrived (an Answer is made once it has): the rows' extraction time."""
         self.count = 0
         self.duplicates = 0
         self.fields: set[str] = set()
@@ -259,7 +264,7 @@ def read_answer(
         answer = _read_rows_fast(body, sort_by=sort_by, stop_at=stop_at)
         if answer is not None:
             return answer
-        answer = Answer()
+        answer = Answer(sort_by)
         body.seek(start)
         try:
             for row in ijson.items(body, "data.item", use_float=True):
@@ -286,7 +291,7 @@ def _read_rows_fast(body: t.BinaryIO, *, sort_by: SortBy | None, stop_at: int | 
     About twice as fast as `ijson`. None when the answer is not one it can read (see
     `raw_rows`) or has a row that is not an object: `ijson` then reads it and says why.
     """
-    answer = Answer()
+    answer = Answer(sort_by)
     decode = _field_decoder(sort_by.field if sort_by else None).decode
     try:
         for raw in raw_rows(body, CHUNK):

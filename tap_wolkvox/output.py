@@ -78,14 +78,19 @@ class AllSelectedRecordMessages(Stream):
     """
 
     _all_selected: tuple[object, bool] | None = None
+    time_extracted: dt.datetime | None = None
+    """When the records now emitted were extracted (aware); None: when each message is built."""
 
     def _generate_record_messages(self, record: dict) -> t.Generator[RecordMessage, None, None]:
         mask = self.mask
         if self._all_selected is None or self._all_selected[0] is not mask:
             self._all_selected = (mask, all(mask.values()))
         if not self._all_selected[1] or self.TYPE_CONFORMANCE_LEVEL is not TypeConformanceLevel.NONE:
-            yield from super()._generate_record_messages(record)
+            for message in super()._generate_record_messages(record):
+                message.time_extracted = self.time_extracted or message.time_extracted
+                yield message
             return
+        time_extracted = self.time_extracted or dt.datetime.now(dt.timezone.utc)
         for stream_map in self.stream_maps:
             mapped = stream_map.transform(record)
             if mapped is not None:
@@ -93,5 +98,5 @@ class AllSelectedRecordMessages(Stream):
                     stream=stream_map.stream_alias,
                     record=mapped,
                     version=self._stream_version,
-                    time_extracted=dt.datetime.now(dt.timezone.utc),
+                    time_extracted=time_extracted,
                 )

@@ -90,8 +90,12 @@ class RowConverter:
         new_edge_keys: set[tuple] = set()
         start, end = window
         filter_field, naive_of, convert = self.filter_field, self.naive, self.convert  # per row: locals
-        for _, row in answer.keyed():
-            naive = naive_of(row.get(filter_field))
+        keyed_by_date = answer.sort_by == self.sort_by  # then a row's key is its parsed filter field
+        for key, row in answer.keyed():
+            if keyed_by_date and key is not UNPARSED_LAST:
+                naive = key
+            else:
+                naive = naive_of(row.get(filter_field))
             if naive is not None and (naive < start or naive > end):
                 self.counts["outside"] += 1
                 continue
@@ -100,12 +104,12 @@ class RowConverter:
                 continue
             convert(row)
             if naive in (start, end):  # only edge rows need their key
-                key = tuple(row[name] for name in self.primary_keys)
-                if naive == start and key in edge_keys:
+                primary_key = tuple(row[name] for name in self.primary_keys)
+                if naive == start and primary_key in edge_keys:
                     self.counts["edge"] += 1
                     continue
                 if naive == end:
-                    new_edge_keys.add(key)
+                    new_edge_keys.add(primary_key)
             yield row
         edge_keys.clear()
         edge_keys.update(new_edge_keys)

@@ -222,6 +222,7 @@ class WolkvoxReportStream(AllSelectedRecordMessages, PartitionedStream):
     ) -> t.Generator[dict, None, int]:
         """An answer's records (`records.RowConverter`); returns how many were emitted."""
         self.rows.counts.clear()
+        self.time_extracted = answer.received_at
         emitted = fields_known = 0
         for record in self.rows.records(answer, window, edge_keys, self.keeps_row(context)):
             if len(answer.fields) != fields_known:  # the rows read so far name new fields

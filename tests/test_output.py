@@ -78,6 +78,21 @@ def test_each_line_is_the_sdks_msgspec_writer_line(monkeypatch):
     assert stdout.buffer.getvalue() == b"".join(bytes(sdk.format_message(message)) for message in sent)
 
 
+def test_time_extracted_is_when_each_answer_arrived(emulator):
+    """One time per call, in the order of the calls, on every record of its answer."""
+    started = dt.datetime.now(dt.timezone.utc)
+    run = run_tap(base_config(emulator, campaign_ids=["101"], campaign_calls="each"))
+    ended = dt.datetime.now(dt.timezone.utc)
+    times = [
+        dt.datetime.fromisoformat(m["time_extracted"].replace("Z", "+00:00"))
+        for m in run.messages
+        if m["type"] == "RECORD" and m["stream"] == "campaign_3"
+    ]
+    calls = emulator.calls_to("campaign_3")
+    assert len(calls) > 1 and len(set(times)) == len(calls)
+    assert times == sorted(times) and started <= times[0] and times[-1] <= ended
+
+
 # -- AllSelectedRecordMessages: a private override of the SDK, guarded -----------------
 
 SDK_GENERATE_RECORD_MESSAGES_SHA256 = "9b5f9fbcdedb7a1aec5673a44f51fd9bd88840f19f0fb29cba9953b9d9095bfe"
