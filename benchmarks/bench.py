@@ -7,7 +7,8 @@ Prints figures; asserts nothing. Everything runs against the local emulator on 1
    docstring) fetching the same windows; alternating, min/median/max of `--runs` runs each,
    in wall-clock records/s and in records per CPU second (user + system of the child: less
    sensitive to other processes on the machine). The floor's records are checked to be the
-   tap's. The emulator keeps its encoded answers, so both measure the client.
+   tap's. The emulator keeps its encoded answers, so both measure the client. Then the
+   Singer SDK's share: the same records sent through the SDK alone (`sdk_path.py`).
 2. Peak RSS of the tap for one ≈22 MB answer and for one ≈256 MB answer.
 3. API calls of a 100-day, 12-campaign backfill against the minimum, in both `campaign_calls`
    modes: `all`, max(⌈days / 31⌉, ⌈all rows / 60,000⌉); `each`, Σ over campaigns of
@@ -172,8 +173,25 @@ def throughput(work: Path, runs: int) -> None:
             print(f"    floor {spread(rates['floor'])}")
             print(f"    ratio tap/floor, run by run {spread_ratio(ratios)}")
         print(f"  the floor's records are the tap's (time_extracted aside): {'yes' if same else 'NO'}")
+        sdk = sdk_share(config, work)
+        tap_us = 1e6 / statistics.median(cpu["tap"])
+        print(f"  per record, CPU: the tap {tap_us:.1f} µs, of which the Singer SDK's per-record path "
+              f"{sdk:.1f} µs ({sdk / tap_us:.0%}); the floor, all of it, {1e6 / statistics.median(cpu['floor']):.1f} µs")  # fmt: skip
     finally:
         emulator.stop()
+
+
+def sdk_share(config: Path, work: Path) -> float:
+    """µs per record of the SDK's per-record path alone (`sdk_path.py`), the best of 3 runs."""
+    catalog = catalog_of(config, work)
+    args = [sys.executable, str(HERE / "sdk_path.py"), str(config), str(catalog), str(work / "tap.jsonl")]
+    runs = []
+    for _ in range(3):
+        result = subprocess.run([*args, str(work / "sdk.jsonl")], capture_output=True, check=True,
+                                env={**os.environ, "LOGLEVEL": "WARNING"})  # fmt: skip
+        figures = json.loads(result.stdout)
+        runs.append(figures["seconds"] / figures["records"] * 1e6)
+    return min(runs)
 
 
 def peak_rss(work: Path) -> None:

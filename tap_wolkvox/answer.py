@@ -188,21 +188,23 @@ class Answer:
             return
         self._index.sort(key=lambda entry: entry[0])
         self._write_pending()
-        fd = self._spool.fileno()
-        index, count, first = self._index, len(self._index), 0
-        while first < count:
-            # One pread for a run of rows that follow each other in the spool (the usual
-            # case: the API sorts them too), up to CHUNK bytes. pread, not mmap: mapped
-            # pages would count in RSS, up to the answer's size.
-            start = index[first][1]
-            end, last = start + index[first][2], first + 1
-            while last < count and index[last][1] == end and end - start < CHUNK:
-                end += index[last][2]
-                last += 1
-            block = memoryview(os.pread(fd, end - start, start))
-            for key, offset, length in index[first:last]:
-                yield key, self.normalized(_decode_text_row(block[offset - start : offset - start + length]))
-            first = last
+        fd, index, count = self._spool.fileno(), self._index, len(self._index)
+        normalized, block, block_start, block_end = self.normalized, b"", 0, 0
+        for n, (key, offset, length) in enumerate(index):
+            if offset < block_start or offset + length > block_end:
+                # One pread for this row and those after it that follow it in the spool too
+                # (the API may sort rows the same way), up to CHUNK bytes. pread, not mmap:
+                # mapped pages would count in RSS, up to the answer's size.
+                block_start = block_end = offset
+                following = n
+                while (
+                    following < count and index[following][1] == block_end and block_end - block_start < CHUNK
+                ):
+                    block_end += index[following][2]
+                    following += 1
+                block = os.pread(fd, block_end - block_start, block_start)
+            start = offset - block_start
+            yield key, normalized(_decode_text_row(block[start : start + length]))
 
     def close(self) -> None:
         self._spool.close()
