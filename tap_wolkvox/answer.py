@@ -295,16 +295,17 @@ def _read_rows_fast(body: t.BinaryIO, *, sort_by: SortBy | None, stop_at: int | 
     """
     answer = Answer(sort_by)
     decode = _field_decoder(sort_by.field if sort_by else None).decode
+    key_of, add = (sort_by.key if sort_by else None), answer.add_encoded  # per row: locals
+    limit = stop_at if stop_at is not None else -1
     try:
-        for raw in raw_rows(body, CHUNK):
+        for received, raw in enumerate(raw_rows(body, CHUNK), 1):
             try:
                 value = decode(raw)
             except msgspec.ValidationError:
                 raise NotSplittable("a row is not an object") from None
-            key = sort_by.key(getattr(value, "value")) if sort_by else answer.count  # noqa: B009
-            answer.add_encoded(bytes(raw), key)
-            if stop_at is not None and answer.received >= stop_at:
-                break
+            add(bytes(raw), key_of(getattr(value, "value")) if key_of else received)  # noqa: B009
+            if received == limit:
+                break  # a full answer may be cut: the caller drops it whole
     except NotSplittable:
         answer.close()
         return None
