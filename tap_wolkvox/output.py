@@ -6,8 +6,8 @@ is on stdout before that STATE, so a run killed at any moment resumes without lo
 RECORD lines are gathered and written to stdout 64 KiB at a time (one write call per
 hundred records, not one each); what is left at exit is written then.
 
-`AllSelectedRecordMessages` builds RECORD messages without the SDK's per-record
-selection walk when that walk cannot remove anything.
+`DirectRecordLines` writes RECORD lines without the SDK's per-record message path when
+that path cannot change them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ import weakref
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.contrib.msgspec import encoder as sdk_encoder
 from singer_sdk.helpers.conform import TypeConformanceLevel
-from singer_sdk.singerlib import RecordMessage, SingerMessageType
+from singer_sdk.mapper import SameRecordTransform
+from singer_sdk.singerlib import SingerMessageType
 from singer_sdk.singerlib.encoding.simple import Message
 from singer_sdk.streams import Stream
 
@@ -49,6 +50,19 @@ class StateFlushingWriter(MsgSpecWriter):
         elif len(self._pending) >= PENDING_BYTES:
             self.write_pending()
 
+    def write_record(
+        self, stream: str, record: dict, version: int | None, time_extracted: dt.datetime
+    ) -> None:
+        """The line `write_message(RecordMessage(stream, record, version, time_extracted))` writes."""
+        message: dict[str, t.Any] = {"type": "RECORD", "stream": stream, "record": record}
+        if version is not None:
+            message["version"] = version
+        message["time_extracted"] = time_extracted
+        sdk_encoder.encode_into(message, self._pending, -1)
+        self._pending += b"\n"
+        if len(self._pending) >= PENDING_BYTES:
+            self.write_pending()
+
     def write_pending(self) -> None:
         """Hand the gathered lines to stdout (its buffer; not flushed)."""
         if self._pending:
@@ -64,39 +78,50 @@ def _write_all_pending() -> None:
             writer.write_pending()
 
 
-class AllSelectedRecordMessages(Stream):
-    """The SDK's RECORD messages, without its per-record selection walk when it can remove nothing.
+class DirectRecordLines(Stream):
+    """RECORD lines written straight to the tap's writer when the SDK's message path cannot change them.
 
-    `Stream._generate_record_messages` calls `pop_deselected_record_properties` on every
-    record: a copy of it and a mask lookup per property, a fifth of the tap's time. When
-    every entry of the stream's selection mask is selected, the walk removes nothing; with
-    type conformance NONE, `conform_record_data_types` returns the record as it is. Then
-    this builds the same messages without either. Otherwise it is the SDK's own method.
+    For every record, `Stream._write_record_message` walks the selection mask (a copy of
+    the record), conforms types, passes the record through each stream map, builds a
+    `RecordMessage` and hands it to the writer: together a seventh of the tap's time. When
+    every property is selected, type conformance is NONE, the only stream map is the SDK's
+    default one without flattening (no `stream_maps` or `flattening_*` settings) and the
+    writer is `StateFlushingWriter`, none of that changes the line; then this writes the
+    same line directly, with `time_extracted` when the answer arrived. Otherwise it is the
+    SDK's own method (and `time_extracted` is when the SDK built the message).
 
-    A private override: tests/test_output.py fails if an SDK upgrade changes the method it
-    replaces, stops calling it for each record, or makes it build other messages.
+    The SDK's method also marks the stream's state unflushed, for its STATE every 10,000
+    records; report streams write STATE after every window themselves (`complete_window`).
+
+    A private override: tests/test_output.py fails if an SDK upgrade changes the methods
+    it replaces, stops calling it for each record, or writes other lines.
     """
 
-    _all_selected: tuple[object, bool] | None = None
     time_extracted: dt.datetime | None = None
-    """When the records now emitted were extracted (aware); None: when each message is built."""
+    """When the records now emitted were extracted (aware, UTC)."""
+    _direct: tuple[object, object, StateFlushingWriter | None] | None = None
 
-    def _generate_record_messages(self, record: dict) -> t.Generator[RecordMessage, None, None]:
-        mask = self.mask
-        if self._all_selected is None or self._all_selected[0] is not mask:
-            self._all_selected = (mask, all(mask.values()))
-        if not self._all_selected[1] or self.TYPE_CONFORMANCE_LEVEL is not TypeConformanceLevel.NONE:
-            for message in super()._generate_record_messages(record):
-                message.time_extracted = self.time_extracted or message.time_extracted
-                yield message
+    def _write_record_message(self, record: dict) -> None:
+        writer = self._direct_writer()
+        if writer is None:
+            super()._write_record_message(record)
             return
         time_extracted = self.time_extracted or dt.datetime.now(dt.timezone.utc)
-        for stream_map in self.stream_maps:
-            mapped = stream_map.transform(record)
-            if mapped is not None:
-                yield RecordMessage(
-                    stream=stream_map.stream_alias,
-                    record=mapped,
-                    version=self._stream_version,
-                    time_extracted=time_extracted,
-                )
+        writer.write_record(self.name, record, self._stream_version, time_extracted)
+
+    def _direct_writer(self) -> StateFlushingWriter | None:
+        """The writer to write lines to directly, or None: the SDK's path (see the class)."""
+        mask, maps = self.mask, self.stream_maps
+        if self._direct is None or self._direct[0] is not mask or self._direct[1] is not maps:
+            writer = self._tap.message_writer
+            unchanged = (
+                all(mask.values())
+                and self.TYPE_CONFORMANCE_LEVEL is TypeConformanceLevel.NONE
+                and len(maps) == 1
+                and type(maps[0]) is SameRecordTransform
+                and not maps[0].flattening_enabled
+                and maps[0].stream_alias == self.name
+            )
+            direct = writer if unchanged and isinstance(writer, StateFlushingWriter) else None
+            self._direct = (mask, maps, direct)
+        return self._direct[2]

@@ -22,7 +22,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_wolkvox import errors
 from tap_wolkvox.answer import Answer
-from tap_wolkvox.output import AllSelectedRecordMessages
+from tap_wolkvox.output import DirectRecordLines
 from tap_wolkvox.partitioned import PartitionedStream
 from tap_wolkvox.records import ISO_SPACE, RowConverter
 from tap_wolkvox.usage import CallBudgetReached
@@ -63,7 +63,7 @@ class WindowTimedOut(Exception):  # noqa: N818
     """A long window timed out; it is split instead of retried whole."""
 
 
-class WolkvoxReportStream(AllSelectedRecordMessages, PartitionedStream):
+class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
     """A `reports_manager.php` report, read in date windows. Subclasses only declare."""
 
     api: t.ClassVar[str]

@@ -10,13 +10,14 @@ import io
 import json
 import sys
 
+import pytest
 from conftest import base_config, run_tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
 from singer_sdk.streams import Stream
 
 from tap_wolkvox import output
-from tap_wolkvox.output import AllSelectedRecordMessages, StateFlushingWriter
+from tap_wolkvox.output import DirectRecordLines, StateFlushingWriter
 from tap_wolkvox.tap import TapWolkvox
 
 
@@ -78,6 +79,18 @@ def test_each_line_is_the_sdks_msgspec_writer_line(monkeypatch):
     assert stdout.buffer.getvalue() == b"".join(bytes(sdk.format_message(message)) for message in sent)
 
 
+@pytest.mark.parametrize("version", [None, 7])
+def test_write_record_writes_the_line_of_a_record_message(monkeypatch, version):
+    stdout = FakeStdout()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    when = dt.datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=dt.timezone.utc)
+    writer = StateFlushingWriter()
+    writer.write_record("s", {"id": 1, "ñ": None}, version, when)
+    writer.write_pending()
+    message = RecordMessage("s", {"id": 1, "ñ": None}, version=version, time_extracted=when)
+    assert stdout.buffer.getvalue() == bytes(MsgSpecWriter().format_message(message))
+
+
 def test_time_extracted_is_when_each_answer_arrived(emulator):
     """One time per call, in the order of the calls, on every record of its answer."""
     started = dt.datetime.now(dt.timezone.utc)
@@ -93,9 +106,12 @@ def test_time_extracted_is_when_each_answer_arrived(emulator):
     assert times == sorted(times) and started <= times[0] and times[-1] <= ended
 
 
-# -- AllSelectedRecordMessages: a private override of the SDK, guarded -----------------
+# -- DirectRecordLines: a private override of the SDK, guarded -------------------------
 
-SDK_GENERATE_RECORD_MESSAGES_SHA256 = "9b5f9fbcdedb7a1aec5673a44f51fd9bd88840f19f0fb29cba9953b9d9095bfe"
+SDK_SOURCES_SHA256 = {
+    "_write_record_message": "292b7bed39883bd999839ea8ac5153ab52287f6120f7203902892510b0cfbd08",
+    "_generate_record_messages": "9b5f9fbcdedb7a1aec5673a44f51fd9bd88840f19f0fb29cba9953b9d9095bfe",
+}
 CONFIG = {"token": "t", "api_url": "http://127.0.0.1:9", "campaign_ids": ["101"], "start_date": "2026-01-01"}
 RECORD = {
     "campaign_id": "101",
@@ -106,50 +122,75 @@ RECORD = {
 }
 
 
-def test_the_sdk_method_all_selected_record_messages_replaces_is_unchanged():
-    """After an SDK upgrade that fails this: compare the SDK's method with the override in
-    output.py, carry over what changed, then record the new hash."""
-    source = inspect.getsource(Stream._generate_record_messages)
-    assert hashlib.sha256(source.encode()).hexdigest() == SDK_GENERATE_RECORD_MESSAGES_SHA256
-    assert "self._generate_record_messages(record)" in inspect.getsource(Stream._write_record_message)
+def test_the_sdk_methods_direct_record_lines_replaces_are_unchanged():
+    """After an SDK upgrade that fails this: compare the SDK's methods with DirectRecordLines
+    in output.py (it writes what they would), carry over what changed, then record the new hashes."""
+    for name, digest in SDK_SOURCES_SHA256.items():
+        source = inspect.getsource(getattr(Stream, name))
+        assert hashlib.sha256(source.encode()).hexdigest() == digest, name
+    assert "self._write_record_message(record)" in inspect.getsource(Stream._sync_records)
 
 
-def messages(stream: Stream, generate) -> list[dict]:
-    found = [message.to_dict() for message in generate(dict(RECORD))]
+def lines_of(stream: Stream, write, monkeypatch) -> list[dict]:
+    """The RECORD lines `write(record)` puts on stdout, without `time_extracted` (checked aware)."""
+    stdout = FakeStdout()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    write(dict(RECORD))
+    stream._tap.message_writer.write_pending()
+    found = [json.loads(line) for line in stdout.buffer.getvalue().splitlines()]
     for message in found:
-        assert message.pop("time_extracted").tzinfo is not None
+        assert dt.datetime.fromisoformat(message.pop("time_extracted").replace("Z", "+00:00")).tzinfo
     return found
 
 
-def test_all_selected_record_messages_are_the_sdks():
-    stream = TapWolkvox(config=CONFIG, parse_env_config=False).streams["campaign_3"]
-    assert isinstance(stream, AllSelectedRecordMessages)
-    ours = messages(stream, stream._generate_record_messages)
-    sdks = messages(stream, functools.partial(Stream._generate_record_messages, stream))
+def tap_with(monkeypatch, config: dict, catalog: dict | None = None) -> Stream:
+    monkeypatch.setattr(sys, "stdout", FakeStdout())  # the writer is made with the tap
+    return TapWolkvox(config=config, catalog=catalog, parse_env_config=False).streams["campaign_3"]
+
+
+def test_direct_lines_are_the_sdks(monkeypatch):
+    stream = tap_with(monkeypatch, CONFIG)
+    assert isinstance(stream, DirectRecordLines) and stream._direct_writer() is not None
+    ours = lines_of(stream, stream._write_record_message, monkeypatch)
+    sdks = lines_of(stream, functools.partial(Stream._write_record_message, stream), monkeypatch)
     assert ours == sdks == [{"type": "RECORD", "stream": "campaign_3", "record": RECORD}]
 
 
-def test_a_deselected_property_is_still_removed():
+def test_a_deselected_property_takes_the_sdks_path(monkeypatch):
     catalog = json.loads(TapWolkvox(config=CONFIG, parse_env_config=False).catalog_json_text)
     for entry in catalog["streams"]:
         for metadata in entry["metadata"]:
             if metadata["breadcrumb"] == ["properties", "opt1"]:
                 metadata["metadata"]["selected"] = False
-    stream = TapWolkvox(config=CONFIG, catalog=catalog, parse_env_config=False).streams["campaign_3"]
-    ours = messages(stream, stream._generate_record_messages)
-    assert ours == messages(stream, functools.partial(Stream._generate_record_messages, stream))
-    assert "opt1" not in ours[0]["record"]
+    stream = tap_with(monkeypatch, CONFIG, catalog)
+    assert stream._direct_writer() is None
+    [line] = lines_of(stream, stream._write_record_message, monkeypatch)
+    assert "opt1" not in line["record"] and line["record"]["opt13"] == RECORD["opt13"]
+
+
+def test_stream_maps_and_flattening_take_the_sdks_path(monkeypatch):
+    mapped = tap_with(monkeypatch, {**CONFIG, "stream_maps": {"campaign_3": {"opt1": "opt1.upper()"}}})
+    assert mapped._direct_writer() is None
+    [line] = lines_of(mapped, mapped._write_record_message, monkeypatch)
+    assert line["record"]["opt1"] == "X"
+    aliased = tap_with(monkeypatch, {**CONFIG, "stream_maps": {"campaign_3": {"__alias__": "calls"}}})
+    assert aliased._direct_writer() is None
+    assert [line["stream"] for line in lines_of(aliased, aliased._write_record_message, monkeypatch)] == [
+        "calls"
+    ]
+    flattened = tap_with(monkeypatch, {**CONFIG, "flattening_enabled": True, "flattening_max_depth": 1})
+    assert flattened._direct_writer() is None
 
 
 def test_the_sdk_calls_it_for_every_record(emulator, monkeypatch):
     calls = []
-    original = AllSelectedRecordMessages._generate_record_messages
+    original = DirectRecordLines._write_record_message
 
     def counted(self, record):
         calls.append(record)
         return original(self, record)
 
-    monkeypatch.setattr(AllSelectedRecordMessages, "_generate_record_messages", counted)
+    monkeypatch.setattr(DirectRecordLines, "_write_record_message", counted)
     run = run_tap(base_config(emulator, campaign_ids=["101"], end_date="2025-11-25T23:59:59"))
     assert run.error is None
     assert run.records and calls == run.records
