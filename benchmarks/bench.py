@@ -174,9 +174,9 @@ def throughput(work: Path, runs: int) -> None:
             print(f"    ratio tap/floor, run by run {spread_ratio(ratios)}")
         print(f"  the floor's records are the tap's (time_extracted aside): {'yes' if same else 'NO'}")
         sdk = sdk_share(config, work)
-        tap_us = 1e6 / statistics.median(cpu["tap"])
+        tap_us, floor_us = (1e6 / statistics.median(cpu[name]) for name in ("tap", "floor"))
         print(f"  per record, CPU: the tap {tap_us:.1f} µs, of which the Singer SDK's per-record path "
-              f"{sdk:.1f} µs ({sdk / tap_us:.0%}); the floor, all of it, {1e6 / statistics.median(cpu['floor']):.1f} µs")  # fmt: skip
+              f"{sdk:.1f} µs ({sdk / tap_us:.0%}); the floor, all of it, {floor_us:.1f} µs")  # fmt: skip
     finally:
         emulator.stop()
 
