@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import typing as t
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +23,13 @@ from tap_wolkvox.windows import Window, local_naive_to_utc, row_date_to_utc_text
 
 if t.TYPE_CHECKING:
     from tap_wolkvox.answer import Answer
+
+ODD_ROWS = {
+    "unparsed": "have a date-time that cannot be parsed: emitted null, its raw text in `<name>_local`",
+    "outside": "are dated outside the window asked for: skipped, their own window reads them",
+    "null_key": "have a null key field: emitted with `(none)` in it",
+}
+"""Kinds of odd rows `RowConverter.records` counts, as a warning says them."""
 
 NO_KEY = "(none)"
 """A key field the API sent null, missing or empty. Not "": several targets load "" as NULL,
@@ -114,6 +122,17 @@ class RowConverter:
             yield row
         edge_keys.clear()
         edge_keys.update(new_edge_keys)
+
+    def odd_rows(self, duplicates: int) -> t.Iterator[tuple[int, str]]:
+        """(log level, text) for each kind of odd row of the last answer (none about the edge second)."""
+        for kind, text in ODD_ROWS.items():
+            if self.counts.get(kind):
+                yield logging.WARNING, f"{self.counts[kind]} row(s) {text}"
+        if duplicates:
+            yield logging.WARNING, f"{duplicates} exact duplicate row(s) in the answer, emitted once"
+        if self.counts.get("not_selected"):
+            skipped = self.counts["not_selected"]
+            yield logging.INFO, f"{skipped} row(s) of campaigns not in campaign_ids skipped"
 
     def convert(self, row: dict) -> None:
         """Date-times to UTC (raw text kept in `<name>_local`), and no null or empty key field.

@@ -23,13 +23,12 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_wolkvox import errors
 from tap_wolkvox.answer import Answer
 from tap_wolkvox.output import DirectRecordLines
-from tap_wolkvox.partitioned import PartitionedStream
+from tap_wolkvox.partitioned import PartitionedStream, parse_bookmark
 from tap_wolkvox.records import ISO_SPACE, RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
     Window,
     can_split,
-    earliest_utc,
     incremental_start,
     naive_span,
     next_window,
@@ -47,12 +46,6 @@ WINDOW_FILL = 0.9
 
 SPLIT_ON_TIMEOUT_ABOVE = dt.timedelta(days=1)
 """A timeout on a window longer than this is taken as "too big for 60 s": it is halved."""
-
-ODD_ROWS = {
-    "unparsed": "have a date-time that cannot be parsed: emitted null, its raw text in `<name>_local`",
-    "outside": "are dated outside the window asked for: skipped, their own window reads them",
-    "null_key": "have a null key field: emitted with `(none)` in it",
-}
 
 
 NOTHING_FOR = dt.timedelta(days=7)
@@ -231,7 +224,8 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
                 self.add_new_properties(answer.fields)
             emitted += 1
             yield record
-        self.warn_about(self.rows.counts, answer.duplicates, window)
+        for level, text in self.rows.odd_rows(answer.duplicates):
+            self.log("%s %s: %s", self.api, window, text, level=level)
         return emitted
 
     def log_renames(self, renamed: dict[str, str]) -> None:
@@ -243,69 +237,3 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
                 known = name in self._declared_fields
                 level = logging.INFO if known else logging.WARNING
                 self.log("Field %r of %s is emitted as `%s`", raw, self.api, name, level=level)
-
-    def warn_about(self, counts: t.Mapping[str, int], duplicates: int, window: Window) -> None:
-        """One line per kind of odd row in a window's answer (none about the edge second)."""
-        for kind, text in ODD_ROWS.items():
-            if counts.get(kind):
-                self.log("%s %s: %d row(s) %s", self.api, window, counts[kind], text, level=logging.WARNING)
-        if duplicates:
-            self.log(
-                "%s %s: %d exact duplicate row(s) in the answer, emitted once",
-                self.api,
-                window,
-                duplicates,
-                level=logging.WARNING,
-            )
-        if counts.get("not_selected"):
-            self.log(
-                "%s %s: %d row(s) of campaigns not in campaign_ids skipped",
-                self.api,
-                window,
-                counts["not_selected"],
-            )
-
-    # -- state ------------------------------------------------------------------------
-
-    def _increment_stream_state(self, latest_record: dict, *, context: Context | None = None) -> None:
-        """No per-record bookmark: `complete_window` moves it once a window is done.
-
-        The SDK's per-record update cost a tenth of the tap's time, and a bookmark taken
-        mid-window is no better for resuming than the last window's end.
-        """
-
-    def read_bookmark(self, context: Context | None) -> dt.datetime | None:
-        """Where this partition starts, as an aware UTC datetime (see `partitions.py`)."""
-        mark = self.partition_start(context)
-        return (
-            None
-            if mark is None
-            else parse_bookmark(mark, where=f"{self.name}{self.describe_partition(context)}")
-        )
-
-    def complete_window(self, context: Context | None, window: Window) -> None:
-        """Move the bookmark to the window's end and write STATE: the window is done."""
-        state = self.get_context_state(context)
-        window_end = earliest_utc(window.end, self.settings.tz)
-        current = state.get("replication_key_value")
-        if current is None or parse_bookmark(current, where=self.name) < window_end:
-            state["replication_key"] = self.replication_key
-            state["replication_key_value"] = window_end.isoformat()
-        self.record_coverage(context, state)
-        self._tap.state_writer.write_state(self.tap_state)
-
-
-def parse_bookmark(value: object, *, where: str) -> dt.datetime:
-    """A bookmark the tap wrote: an ISO 8601 date-time with an offset."""
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        msg = (
-            # The value itself is not echoed: a state file is no place to trust with secrets.
-            f"State for {where}: the bookmark is not an ISO 8601 date-time with an offset "
-            "(e.g. 2026-03-01T04:59:59+00:00), which is what tap-wolkvox writes. Fix or remove it."
-        )
-        raise ValueError(msg)
-    return parsed.astimezone(dt.timezone.utc)

@@ -23,8 +23,9 @@ from singer_sdk.exceptions import ConfigValidationError
 from tap_wolkvox.client import WolkvoxStream
 from tap_wolkvox.errors import WolkvoxAPIError
 from tap_wolkvox.output import StateFlushingWriter
+from tap_wolkvox.partitioned import parse_bookmark
 from tap_wolkvox.partitions import ALL
-from tap_wolkvox.report import WolkvoxReportStream, parse_bookmark
+from tap_wolkvox.report import WolkvoxReportStream
 from tap_wolkvox.settings import (
     CONFIG_SCHEMA,
     Settings,
