@@ -210,6 +210,7 @@ class Answer:
         self._spool.close()
         self._index.clear()
         self._first_by_hash.clear()
+        self._collided.clear()
 
     def __enter__(self) -> Answer:
         return self
