@@ -6,11 +6,13 @@ see `raw_rows.py`, or by `ijson` when that cannot); each row is written to a sec
 spool as sent, with only its sort key and position kept in memory. So the caller knows
 how many rows an answer has before using any (a cut answer is dropped whole), and gets
 them back sorted, one at a time, decoded and with plain field names. On the fast path a
-row is decoded whole only then: while spooling, only its sort field is read.
+row is decoded whole only then: while spooling, only its sort field is read (the whole
+body is checked to be UTF-8 as it arrives, so no row fails to decode later).
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
 import os
@@ -30,12 +32,14 @@ ENVELOPE_SCALARS = ("code", "msg", "error")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder()
 _text_decoder = msgspec.json.Decoder(dict[str, t.Optional[str]])  # noqa: UP045  (a runtime type)
+_raw_values_decoder = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 
 class SortBy(t.NamedTuple):
-    """How an answer's rows are sorted: by `key(value)`, `value` being the row's `field` as sent.
+    """How an answer's rows are sorted: by `key(value)`, `value` being the row's `field`.
 
-    `value` is None when the row has no such field.
+    The field is looked up by its plain name (see `field_name`); `value` is None when
+    the row has no such field.
     """
 
     field: str
@@ -44,8 +48,11 @@ class SortBy(t.NamedTuple):
 
 @functools.lru_cache(maxsize=64)
 def _field_decoder(field: str | None) -> msgspec.json.Decoder:
-    """Decodes a row (an object, or it raises) as only `field`'s value: the rest is skipped, not built."""
-    fields = [("value", t.Any, None)] if field is not None else []
+    """Decodes a row (an object, or it raises) as only `field`'s value: the rest is skipped, not built.
+
+    The value is `msgspec.UNSET` when the row has no field by that name as sent.
+    """
+    fields = [("value", t.Any, msgspec.UNSET)] if field is not None else []
     return msgspec.json.Decoder(msgspec.defstruct("OneField", fields, rename={"value": field or "value"}))
 
 
@@ -58,10 +65,16 @@ def _decode_text_row(data: bytes | memoryview) -> dict[str, str | None]:
     try:
         return _text_decoder.decode(data)
     except msgspec.ValidationError:
-        row = _decoder.decode(data)
-        return {
-            k: v if v is None or isinstance(v, str) else _encoder.encode(v).decode() for k, v in row.items()
-        }
+        return {name: _text_value(raw) for name, raw in _raw_values_decoder.decode(data).items()}
+
+
+def _text_value(raw: msgspec.Raw) -> str | None:
+    """A string or null as it is; anything else as compact JSON (as sent if msgspec can't hold it: 1e999)."""
+    try:
+        value = _decoder.decode(raw)
+    except msgspec.ValidationError:
+        return bytes(raw).decode()
+    return value if value is None or isinstance(value, str) else _encoder.encode(value).decode()
 
 
 row_hash = hash
@@ -84,7 +97,8 @@ class Answer:
     """The rows of one 200 answer, spooled: `count` first, then the rows, sorted if asked.
 
     Field names that are not plain identifiers are renamed (`field_name`, listed in
-    `renamed`); exact duplicate rows are kept once (counted in `duplicates`).
+    `renamed`); exact duplicate rows (byte for byte as sent) are kept once (counted in
+    `duplicates`).
     """
 
     def __init__(self, sort_by: SortBy | None = None) -> None:
@@ -236,16 +250,7 @@ def read_answer(
     the body: it holds customer rows.
     """
     with tempfile.TemporaryFile() as body:
-        size = 0
-        for chunk in chunks:
-            size += len(chunk)
-            if size > errors.MAX_ANSWER_BYTES:
-                raise WolkvoxAPIError(
-                    f"{call}: the answer is over {errors.MAX_ANSWER_BYTES >> 20} MB and still growing; "
-                    "the API documents 256 MB at most, so this is not a Wolkvox answer or it is "
-                    "broken. Stopped reading; check `api_url` / `server`."
-                )
-            body.write(chunk)
+        size = _spool_body(chunks, body, call)
         body.seek(0)
         start = 3 if body.read(3) == errors.UTF8_BOM else 0
         not_json = f"{call}: the answer is not valid JSON ({size} bytes, not quoted)"
@@ -288,6 +293,31 @@ def read_answer(
         return answer
 
 
+def _spool_body(chunks: t.Iterable[bytes], body: t.BinaryIO, call: str) -> int:
+    """Write `chunks` to `body`, checked to be UTF-8 and at most `MAX_ANSWER_BYTES`; their size.
+
+    UTF-8 is checked here, as the body arrives, because rows are decoded whole only as
+    they are emitted: a bad byte must stop the answer before any of its rows is used.
+    """
+    size = 0
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > errors.MAX_ANSWER_BYTES:
+                raise WolkvoxAPIError(
+                    f"{call}: the answer is over {errors.MAX_ANSWER_BYTES >> 20} MB and still growing; "
+                    "the API documents 256 MB at most, so this is not a Wolkvox answer or it is "
+                    "broken. Stopped reading; check `api_url` / `server`."
+                )
+            body.write(chunk)
+            utf8.decode(chunk)
+        utf8.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise TransientError(f"{call}: the answer is not valid UTF-8 ({size} bytes, not quoted)") from None
+    return size
+
+
 def _read_rows_fast(body: t.BinaryIO, *, sort_by: SortBy | None, stop_at: int | None) -> Answer | None:
     """The rows as `read_answer` reads them, split by msgspec (`raw_rows`), each kept as sent.
 
@@ -295,17 +325,19 @@ def _read_rows_fast(body: t.BinaryIO, *, sort_by: SortBy | None, stop_at: int | 
     `raw_rows`) or has a row that is not an object: `ijson` then reads it and says why.
     """
     answer = Answer(sort_by)
-    decode = _field_decoder(sort_by.field if sort_by else None).decode
-    key_of, add = (sort_by.key if sort_by else None), answer.add_encoded  # per row: locals
-    limit = stop_at if stop_at is not None else -1
+    field = sort_by.field if sort_by else None
+    decode, add = _field_decoder(field).decode, answer.add_encoded  # per row: locals
+    limit = stop_at if stop_at is not None else float("inf")
     try:
         for received, raw in enumerate(raw_rows(body, CHUNK), 1):
             try:
-                value = decode(raw)
+                value = getattr(decode(raw), "value", None)
             except msgspec.ValidationError:
                 raise NotSplittable("a row is not an object") from None
-            add(bytes(raw), key_of(getattr(value, "value")) if key_of else received)  # noqa: B009
-            if received == limit:
+            if value is msgspec.UNSET:  # not by that name as sent (`Date`, `date `): by its plain name
+                value = answer.normalized(_decode_text_row(raw)).get(t.cast(str, field))
+            add(bytes(raw), sort_by.key(value) if sort_by else received)
+            if received >= limit:
                 break  # a full answer may be cut: the caller drops it whole
     except NotSplittable:
         answer.close()

@@ -76,8 +76,9 @@ class RowConverter:
     def sort_by(self) -> SortBy:
         """Rows sort by the filter field's local time; rows whose date cannot be parsed come last.
 
-        Local, not UTC: the same order but in the repeated hour of a DST fall-back, whose
-        naive times cannot be told apart anyway.
+        Local, not UTC (one parse per row, no conversion): the same order except for
+        times in a spring-forward gap, which the clock skips, so no real row has them.
+        (The repeated hour of a fall-back has one UTC value per naive time anyway.)
         """
         return SortBy(self.filter_field, self.sort_key)
 

@@ -224,6 +224,7 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
                 self.add_new_properties(answer.fields)
             emitted += 1
             yield record
+        self.log_renames(answer.renamed)  # also those of rows not emitted, or onto known names
         for level, text in self.rows.odd_rows(answer.duplicates):
             self.log("%s %s: %s", self.api, window, text, level=level)
         return emitted

@@ -194,3 +194,13 @@ def test_the_sdk_calls_it_for_every_record(emulator, monkeypatch):
     run = run_tap(base_config(emulator, campaign_ids=["101"], end_date="2025-11-25T23:59:59"))
     assert run.error is None
     assert run.records and calls == run.records
+
+
+def test_direct_lines_end_with_the_state_and_records_of_the_sdks_path(emulator, monkeypatch):
+    """The direct path skips the SDK's unflushed-state mark: the STATE it ends with must not change."""
+    config = base_config(emulator, campaign_ids=["101"], end_date="2025-12-20T23:59:59")
+    direct = run_tap(config)
+    monkeypatch.setattr(DirectRecordLines, "_direct_writer", lambda self: None)
+    sdks = run_tap(config)
+    assert direct.records and direct.records == sdks.records
+    assert direct.states[-1] == sdks.states[-1]

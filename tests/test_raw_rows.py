@@ -142,3 +142,28 @@ def test_exact_duplicates_are_confirmed_by_their_bytes_when_hashes_collide(monke
             spooled.add(row, n)
         assert [row["k"] for row in spooled] == ["a", "b", "c", "d"]
         assert (spooled.count, spooled.duplicates, spooled.received) == (4, 3, 7)
+
+
+@pytest.mark.parametrize("sent_as", ["Date", "date "])
+def test_a_sort_field_sent_under_another_name_still_sorts_the_rows(sent_as):
+    """Sorted by the plain name, on the fast path as with ijson."""
+    rows = [{sent_as: "2"}, {sent_as: "0"}, {sent_as: "1"}]
+    body = json.dumps({"code": 200, "data": rows}).encode()
+    by_date = SortBy("date", lambda value: value)
+    with read_answer([body], call="c", status=200, sort_by=by_date) as fast:
+        assert [row["date"] for row in fast] == ["0", "1", "2"]
+    with mock.patch.object(answer_module, "_read_rows_fast", return_value=None):
+        with read_answer([body], call="c", status=200, sort_by=by_date) as slow:
+            assert [row["date"] for row in slow] == ["0", "1", "2"]
+
+
+def test_a_body_that_is_not_utf8_is_refused_before_any_row_is_used():
+    body = b'{"code": 200, "data": [{"name": "Mu\xf1oz"}, {"name": "Pe\xf1a"}]}'  # Latin-1, not UTF-8
+    with pytest.raises(TransientError, match="not valid UTF-8"):
+        read_answer([body[:20], body[20:]], call="c", status=200)
+
+
+def test_a_number_msgspec_cannot_hold_is_kept_as_sent():
+    body = b'{"code": 200, "data": [{"a": 1e999, "b": 12345678901234567890123, "c": "x"}]}'
+    with read_answer([body], call="c", status=200) as got:
+        assert list(got) == [{"a": "1e999", "b": "12345678901234567890123", "c": "x"}]
