@@ -136,9 +136,8 @@ class Answer:
         return row
 
     def add(self, row: dict, key: t.Any) -> None:
-        """Add a row as decoded (its names are normalized here)."""
-        named = self.normalized(row)
-        self.add_encoded(_encoder.encode(named), key)
+        """Add a row as decoded; `keyed` normalizes its names."""
+        self.add_encoded(_encoder.encode(row), key)
 
     def add_encoded(self, data: bytes, key: t.Any) -> None:
         """Add a row as JSON that `_decode_text_row` reads back; `keyed` normalizes its names."""

@@ -40,15 +40,10 @@ class StateFlushingWriter(MsgSpecWriter):
         _writers.add(self)
 
     def write_message(self, message: Message) -> None:
-        # `format_message`'s line, encoded straight into the pending bytes rather than into
-        # the SDK's shared buffer and copied (tests/test_output.py checks they are the same).
-        sdk_encoder.encode_into(message.to_dict(), self._pending, -1)
-        self._pending += b"\n"
+        self._append(message.to_dict())
         if message.type != SingerMessageType.RECORD:
             self.write_pending()
             sys.stdout.buffer.flush()
-        elif len(self._pending) >= PENDING_BYTES:
-            self.write_pending()
 
     def write_record(
         self, stream: str, record: dict, version: int | None, time_extracted: dt.datetime
@@ -58,6 +53,11 @@ class StateFlushingWriter(MsgSpecWriter):
         if version is not None:
             message["version"] = version
         message["time_extracted"] = time_extracted
+        self._append(message)
+
+    def _append(self, message: dict) -> None:
+        """`format_message`'s line, encoded straight into the pending bytes rather than into
+        the SDK's shared buffer and copied (tests/test_output.py checks they are the same)."""
         sdk_encoder.encode_into(message, self._pending, -1)
         self._pending += b"\n"
         if len(self._pending) >= PENDING_BYTES:

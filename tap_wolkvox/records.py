@@ -83,8 +83,7 @@ class RowConverter:
         return SortBy(self.filter_field, self.sort_key)
 
     def sort_key(self, raw: object) -> dt.datetime:
-        naive = _parse_naive(raw, self.date_format) if isinstance(raw, str) else None  # `naive`, inlined
-        return naive or UNPARSED_LAST
+        return self.naive(raw) or UNPARSED_LAST
 
     def records(
         self,

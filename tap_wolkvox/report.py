@@ -220,11 +220,10 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
         for record in self.rows.records(answer, window, edge_keys, self.keeps_row(context)):
             if len(answer.fields) != fields_known:  # the rows read so far name new fields
                 fields_known = len(answer.fields)
-                self.log_renames(answer.renamed)
                 self.add_new_properties(answer.fields)
             emitted += 1
             yield record
-        self.log_renames(answer.renamed)  # also those of rows not emitted, or onto known names
+        self.log_renames(answer.renamed)  # every rename of the answer, emitted rows or not
         for level, text in self.rows.odd_rows(answer.duplicates):
             self.log("%s %s: %s", self.api, window, text, level=level)
         return emitted
