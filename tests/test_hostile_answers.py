@@ -145,10 +145,12 @@ def test_key_fields_are_never_null(emulator):
     assert all(r[name] is not None for r in run.records for name in ("conn_id", "telephone", "date_local"))
 
 
-def test_odd_field_names_are_renamed_to_plain_identifiers(emulator):
+def test_odd_field_names_are_renamed_to_plain_identifiers(emulator, caplog):
     one_campaign(emulator, row_fields={"": "a", "OPT1": "b", 'x"; drop table w; --': "c", "Fecha Fin ": "d"})
     run = run_tap(base_config(emulator, **DAY))
     assert run.error is None
+    renames = [r.getMessage() for r in caplog.records if "is emitted as" in r.getMessage()]
+    assert len(renames) == 4 and "Field 'Fecha Fin ' of campaign_3 is emitted as `fecha_fin`" in renames
     schema = next(m["schema"] for m in reversed(run.messages) if m["type"] == "SCHEMA")
     names = set(schema["properties"])
     assert {"unnamed", "opt1__2", "x_drop_table_w", "fecha_fin"} <= names
