@@ -91,6 +91,7 @@ class Call:
     rows: int = 0
     started: float = field(default_factory=time.monotonic)
     ended: float = 0.0
+    """When the answer's last byte was sent (0 until then)."""
 
 
 @dataclass
@@ -218,8 +219,12 @@ class Emulator:
 
     def answer(
         self, path: str, query: dict[str, str], token: str | None, *, too_many_in_flight: bool = False
-    ) -> tuple[int, object]:
-        """Status and body (envelope dict or a Fault) for one request."""
+    ) -> tuple[Call, int, object]:
+        """The call, its status and body (envelope dict or a Fault) for one request.
+
+        The handler stamps `call.ended` once the body is sent, not here: a client that paces its
+        calls must count from the end of the answer, not from its headers.
+        """
         with self._lock:
             call = Call(len(self.calls) + 1, query.get("api", ""), dict(query))
             self.calls.append(call)
@@ -232,8 +237,7 @@ class Emulator:
         else:
             status, body = self._answer(call, path, query, token)
         call.status = status
-        call.ended = time.monotonic()
-        return status, body
+        return call, status, body
 
     def _answer(self, call: Call, path: str, query: dict[str, str], token: str | None) -> tuple[int, object]:
         if not token:
@@ -427,8 +431,9 @@ class WolkvoxHandler(BaseHTTPRequestHandler):
         known = token in self.emulator.tokens
         counted = known and self.emulator.enter(token)
         too_many = known and not counted
+        call = None
         try:
-            status, body = self.emulator.answer(parts.path, query, token, too_many_in_flight=too_many)
+            call, status, body = self.emulator.answer(parts.path, query, token, too_many_in_flight=too_many)
             if isinstance(body, Fault):
                 self._send_fault(body)
             elif isinstance(body, FaultyBody):
@@ -436,6 +441,8 @@ class WolkvoxHandler(BaseHTTPRequestHandler):
             else:
                 self._send(status, body)
         finally:
+            if call is not None:
+                call.ended = time.monotonic()  # the body is sent (or the client hung up)
             if counted:
                 self.emulator.leave(token)
 
