@@ -90,7 +90,7 @@ def test_each_report_is_served_with_the_token_as_report_rows_says(emu, api):
     assert len(body["data"]) >= 10
     declared: Report = REPORTS[api]
     for row in body["data"]:
-        assert tuple(row) == declared.fields
+        assert tuple(row) == tuple(declared.fields)
         assert all(isinstance(value, str) for value in row.values())
     assert emu.calls_to(api)[-1].rows == len(body["data"])
 
@@ -183,7 +183,7 @@ def test_all_is_every_member_in_one_answer(emu, api):
         each.update(map(key_of, body["data"]))
     status, body = report(emu, api, **{declared.partition: "all"})
     assert status == 200 and Counter(map(key_of, body["data"])) == each
-    assert body["data"] == sorted(body["data"], key=declared.order), "the API's order over the whole answer"
+    assert body["data"] == sorted(body["data"], key=declared.sort_key), "the API's order, whole answer"
     assert emu.report_rows(api, DAY, DAY_END, "all") == emu.report_rows(api, DAY, DAY_END) == body["data"]
     status, body = report(emu, api, **{declared.partition: "999"})
     assert status == 404
@@ -217,9 +217,11 @@ def test_campaign_3_rows_keep_their_campaign_options(emu):
 
 def test_density_makes_one_report_dense(emu):
     sparse = len(emu.report_rows("cdr_1", DAY, DAY_END))
-    emu.density["cdr_1"] = 300
+    emu.density["cdr_1"] = 600  # an agent's states per hour: a call is a TALK state
     dense = emu.report_rows("cdr_1", DAY, DAY_END)
     assert len(dense) > 20 * sparse and len(dense) > 5000
+    talks = [s for s in emu.report_rows("agent_14", DAY, DAY_END) if s["agent_status"] == "TALK"]
+    assert len(talks) > 5000, "agent_14 follows: each call is one of its TALK states"
     assert len(emu.report_rows("quality_2", DAY, DAY_END)) < 100, "other reports keep their density"
     emu.density["campaign_3"] = 1
     assert len(emu.report_rows("campaign_3", DAY, DAY_END, "101")) < 40
@@ -241,18 +243,18 @@ def test_report_rows_honours_end_exclusive_and_the_clock(emu):
 
 
 def test_a_call_appears_once_it_has_ended(emu):
-    today = EMULATOR_NOW.replace(hour=0)
-    rows = emu.report_rows("cdr_1", today, EMULATOR_NOW)
-    assert all(parse(r["date"]) + dt.timedelta(seconds=int(r["time_seg"])) <= EMULATOR_NOW for r in rows)
+    emu.now = noon = DAY + dt.timedelta(hours=12)  # a Friday: every agent works (EMULATOR_NOW is a Sunday)
+    rows = emu.report_rows("cdr_1", DAY, noon)
+    assert all(parse(r["date"]) + dt.timedelta(seconds=int(r["time_seg"])) <= noon for r in rows)
     emu.advance(dt.timedelta(minutes=20))
-    later = emu.report_rows("cdr_1", today, EMULATOR_NOW)  # the same window, read 20 min later
+    later = emu.report_rows("cdr_1", DAY, noon)  # the same window, read 20 min later
     assert len(later) > len(rows), "calls that started before the first read and ended after it"
 
 
 def test_chat_1_selects_by_close_date_and_uncoded_chats_close_about_23_hours_late(emu):
     rows = emu.report_rows("chat_1", DAY, DAY_END)
     late = [row for row in rows if parse(row["date"]) < DAY - dt.timedelta(hours=12)]
-    assert late and all(row["cod_act"] == "" for row in late)
+    assert late and all(row["cod_act"] in {"", "TIMEOUTCHAT"} for row in late)
     for row in late:
         open_for = parse(row["date_close"]) - parse(row["date"])
         assert dt.timedelta(hours=23) <= open_for <= dt.timedelta(hours=23, minutes=30)
@@ -369,3 +371,84 @@ def test_information_campaigns_and_token_info_unchanged(emu):
     assert status == 200 and body["data"][0]["token_use_today"] == "2"
     status, body = get(emu, "information.php", api="nothing")
     assert status == 400
+
+
+# -- the consistency analytics over several reports relies on (reports.py's docstring) -----------
+
+
+def seconds_between(start: str, end: str) -> int:
+    return int((parse(end) - parse(start)).total_seconds())
+
+
+def test_every_agent_14_state_lies_inside_an_agent_7_session_of_its_agent(emu):
+    sessions = emu.report_rows("agent_7", DAY, DAY_END)
+    states = emu.report_rows("agent_14", DAY, DAY_END)
+    assert len(states) > 10 * len(sessions) > 0
+    for state in states:
+        inside = [s for s in sessions if s["agent_id"] == state["agent_id"]
+                  and s["login"] <= state["date_ini"] < state["date_end"] <= s["logout"]]  # fmt: skip
+        assert len(inside) == 1, state
+        assert state["time"] == hms(seconds_between(state["date_ini"], state["date_end"]))
+
+
+def hms(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def test_every_cdr_1_call_is_one_agent_14_talk_state_of_its_agent(emu):
+    def talk(state: dict) -> tuple:
+        length = str(seconds_between(state["date_ini"], state["date_end"]))
+        return state["date_ini"], length, state["telephone"], state["campaign_id"], state["type_interaction"]
+
+    talks = {(s["agent_id"], s["conn_id"]): talk(s)
+             for s in emu.report_rows("agent_14", DAY, DAY_END) if s["agent_status"] == "TALK"}  # fmt: skip
+    calls = {(c["agent_id"], c["conn_id"]): (c["date"], c["time_seg"], c["telephone"], c["campaign_id"],
+                                             c["type_interaction"])
+             for c in emu.report_rows("cdr_1", DAY, DAY_END)}  # fmt: skip
+    assert calls == talks and len(calls) > 50
+    per_agent = Counter(agent for agent, _ in calls)
+    assert all(8 <= n <= 40 for n in per_agent.values()), f"calls per agent and day: {per_agent}"
+    talk_seconds = sum(int(c[1]) for c in calls.values())
+    assert 60 * len(calls) < talk_seconds < 900 * len(calls), "a plausible average handle time"
+
+
+def test_agents_are_neither_idle_nor_saturated(emu):
+    seconds: Counter[str] = Counter()
+    for state in emu.report_rows("agent_14", DAY, DAY_END):
+        status = state["agent_status"] if state["agent_status"] in {"READY", "TALK", "ACW", "RING"} else "AUX"
+        seconds[status] += seconds_between(state["date_ini"], state["date_end"])
+    occupancy = (seconds["TALK"] + seconds["ACW"]) / (seconds["TALK"] + seconds["ACW"] + seconds["READY"])
+    assert 0.3 < occupancy < 0.9 and seconds["AUX"] > 0
+
+
+def test_inbound_service_level_and_abandonment_are_neither_0_nor_100_percent(emu):
+    answered = emu.report_rows("skill_10", DAY, DAY_END)
+    abandoned = emu.report_rows("skill_2", DAY, DAY_END)
+    waits = [int(row["answer_time"]) for row in answered]
+    abandons = [int(row["abandon_time"]) for row in abandoned]
+    assert all(0 <= w <= 300 for w in waits) and all(1 <= a <= 400 for a in abandons)
+    offered = len(answered) + len(abandoned)
+    service_level = sum(w <= 20 for w in waits) / offered
+    assert 0.3 < service_level < 0.8 and 0.1 < len(abandoned) / offered < 0.5
+    assert any(w > 20 for w in waits) and any(a <= 20 for a in abandons) and any(a > 20 for a in abandons)
+
+
+def test_codes_in_cdr_1_and_chat_1_are_activity_codes_with_every_combination_of_flags(emu):
+    _, body = get(emu, "information.php", api="activity_codes")
+    flags = {c["cod_act"]: (c["hit"], c["rpc"]) for c in body["data"] if c["type_code"] == "cod_act1"}
+    assert set(flags.values()) == {("yes", "yes"), ("no", "yes"), ("no", "no")}, "hit only on contacts"
+    voice = {c["cod_act"] for c in body["data"] if c["type_code"] == "cod_act1" and c["voice"] == "yes"}
+    chat = {c["cod_act"] for c in body["data"] if c["type_code"] == "cod_act1" and c["chat"] == "yes"}
+    second = {c["cod_act"] for c in body["data"] if c["type_code"] == "cod_act2"}
+    for api, channel, timeout in (("cdr_1", voice, "TIMEOUTACW"), ("chat_1", chat, "TIMEOUTCHAT")):
+        rows = emu.report_rows(api, DAY - dt.timedelta(days=6), DAY_END)
+        used = Counter(row["cod_act"] for row in rows)
+        assert set(used) == channel | {"", timeout}, f"{api}: every code of its channel, and uncoded work"
+        contacts = sum(n for code, n in used.items() if flags.get(code, ("no", "no"))[1] == "yes")
+        effective = sum(n for code, n in used.items() if flags.get(code, ("no", "no"))[0] == "yes")
+        assert 0.3 < effective / contacts < 0.9, f"{api}: effectiveness over contacts"
+        assert 0.02 < (used[""] + used[timeout]) / len(rows) < 0.3, f"{api}: uncoded work"
+        described = {(row["cod_act"], row["description_cod_act"]) for row in rows if row["cod_act"]}
+        assert all(description for _, description in described)
+    calls = emu.report_rows("cdr_1", DAY, DAY_END)
+    assert {row["cod_act_2"] for row in calls} <= second | {"", "TIMEOUTACW"}

@@ -26,7 +26,7 @@ It answers as `shared/wolkvox-api.md` documents the real API:
 Faults can be injected on chosen calls (`Fault`), and the clock set and advanced, so
 that tests can play any day of an operation. `Emulator.density[api] = n` makes one report
 denser (about n rows per hour per campaign, skill or agent; for `agent_7`, sessions per agent
-and day).
+and day; `agent_14` and `cdr_1` share one: an agent's states per hour, a call per TALK state).
 """
 
 from __future__ import annotations
@@ -204,6 +204,9 @@ class Emulator:
             rate=self.density.get(api),
             default_rate=REPORTS[api].rows_per_hour,
             sessions_per_day=self.density.get("agent_7", REPORTS["agent_7"].rows_per_hour),
+            # A cdr_1 call is an agent_14 TALK state: one density for both.
+            states_per_hour=self.density.get("agent_14")
+            or self.density.get("cdr_1", REPORTS["agent_14"].rows_per_hour),
         )
 
     @property
