@@ -222,10 +222,13 @@ class Cdr1Stream(WolkvoxReportStream):
     Primary key: call id, agent and second. A re-read row has all three; a call
     transferred to another agent is another row. Two rows share the key only if one call
     reaches the same agent twice within one second: the target keeps the later row.
+    A call is reported once it has ended, as `agent_14` reports its TALK state: the same
+    lookback of at least 2 hours.
     """
 
     name = "cdr_1"
     api = "cdr_1"
+    min_lookback = dt.timedelta(hours=2)
     primary_keys = ("conn_id", "agent_id", "date_local")
     schema = th.PropertiesList(
         *date_time("date", "When the call started."),
