@@ -522,3 +522,30 @@ class Quality2Stream(WolkvoxReportStream):
             ("skill_id", "Skill id."),
         ),
     ).to_dict()
+
+
+class Cdr5Stream(WolkvoxReportStream):
+    """`cdr_5`: outbound dials that did not connect, with the reason. Key: call id and second.
+
+    A dial is reported once it stops ringing: the lookback is at least 5 minutes.
+    """
+
+    name = "cdr_5"
+    api = "cdr_5"
+    min_lookback = dt.timedelta(minutes=5)
+    primary_keys = ("conn_id", "date_local")
+    schema = th.PropertiesList(
+        *date_time("date", "When the number was dialled."),
+        *_texts(
+            ("conn_id", "Call id."),
+            ("agent_id", "Agent id."),
+            ("agent_name", "Agent name."),
+            ("destiny", "Call destination."),
+            ("telephone", "Number dialled."),
+            ("ring_time", "Seconds it rang."),
+            ("result", "Why: Cancel, Chanunavail, Congestion, Busy, No answer, Tcpa, Do not call."),
+            ("type_interaction", "Call type."),
+            ("customer_id", "Customer id."),
+            ("campaign_id", "Campaign."),
+        ),
+    ).to_dict()

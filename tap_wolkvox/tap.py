@@ -44,6 +44,7 @@ from tap_wolkvox.streams import (
     Campaign7Stream,
     CampaignsStream,
     Cdr1Stream,
+    Cdr5Stream,
     Chat1Stream,
     Diagram1Stream,
     Quality2Stream,
@@ -69,6 +70,7 @@ STREAM_TYPES: tuple[type[WolkvoxStream], ...] = (
     Campaign7Stream,
     Agent7Stream,
     Quality2Stream,
+    Cdr5Stream,
 )
 CHECK_TIMEOUT = 15.0
 """Seconds `--check` waits for its one call."""

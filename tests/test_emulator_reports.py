@@ -69,7 +69,7 @@ def emu():
 def test_the_table_declares_the_reports_of_issues_11_and_12():
     assert set(REPORTS) == {
         "campaign_3", "cdr_1", "agent_14", "chat_1", "skill_10", "skill_2", "diagram_1", "campaign_5",
-        "campaign_7", "agent_7", "quality_2",
+        "campaign_7", "agent_7", "quality_2", "cdr_5",
     }  # fmt: skip
     assert {api: REPORTS[api].partition for api in PARTITIONED} == {
         "campaign_3": "campaign_id",
@@ -452,3 +452,14 @@ def test_codes_in_cdr_1_and_chat_1_are_activity_codes_with_every_combination_of_
         assert all(description for _, description in described)
     calls = emu.report_rows("cdr_1", DAY, DAY_END)
     assert {row["cod_act_2"] for row in calls} <= second | {"", "TIMEOUTACW"}
+
+
+def test_cdr_5_failed_dials_have_a_documented_reason_and_appear_once_they_stop_ringing(emu):
+    rows = emu.report_rows("cdr_5", DAY, DAY_END)
+    reasons = {"Cancel", "Chanunavail", "Congestion", "Busy", "No answer", "Tcpa", "Do not call"}
+    assert {row["result"] for row in rows} == reasons and all(0 <= int(r["ring_time"]) <= 60 for r in rows)
+    ringing = next(row for row in rows if int(row["ring_time"]) > 1)
+    emu.now = parse(ringing["date"]) + dt.timedelta(seconds=int(ringing["ring_time"]) - 1)
+    assert ringing not in emu.report_rows("cdr_5", DAY, DAY_END), "still ringing"
+    emu.advance(dt.timedelta(seconds=1))
+    assert ringing in emu.report_rows("cdr_5", DAY, DAY_END)

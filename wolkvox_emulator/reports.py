@@ -55,6 +55,7 @@ from wolkvox_emulator.kinds import (
     agent_id,
     agent_name,
     ani,
+    any_campaign_id,
     any_skill_id,
     call_id,
     call_id_at,
@@ -399,6 +400,19 @@ REPORTS: dict[str, Report] = {report.api: report for report in [
         "feedback": one_of("", "Reforzar saludo corporativo", "Excelente cierre de venta"),
         "skill_id": any_skill_id,
     }, order=("agent_name", "conn_id"), rows_per_hour=2),
+    Report("cdr_5", "Unconnected calls detail: outbound dials that did not connect, with the reason", {
+        "agent_name": agent_name,
+        "date": instant,
+        "destiny": one_of(*DESTINATIONS),
+        "telephone": phone,
+        "ring_time": seconds(0, 60),
+        "result": one_of("No answer", "Busy", "Congestion", "Chanunavail", "Cancel", "Tcpa", "Do not call"),
+        "type_interaction": one_of("out_pre", "out_pre", "outbound_ma"),
+        "customer_id": customer_id,
+        "campaign_id": any_campaign_id,
+        "agent_id": agent_id,
+        "conn_id": call_id(80000),
+    }, appears="ring_time", rows_per_hour=6),
 ]}
 # fmt: on
 """Every report the emulator serves, by `api`."""

@@ -4,10 +4,11 @@ It serves, on 127.0.0.1:
 
 - `reports_manager.php`: every report of the table in `reports.py`: `campaign_3` (predictive
   results), `campaign_5` (preview detail), `campaign_7` (answering-machine detail), `cdr_1` (call
-  detail), `agent_14` (agent states), `agent_7` (login/logout), `chat_1` (chats, by close date),
-  `skill_10` / `skill_2` (answered / abandoned inbound), `diagram_1` (IVR detail) and `quality_2`
-  (quality evaluations). `campaign_id` and `skill_id` accept `all`: every campaign of the report's
-  type (or every skill) in one answer, in the API's order, cut at 60,000 rows over the whole answer.
+  detail), `cdr_5` (failed outbound dials), `agent_14` (agent states), `agent_7` (login/logout),
+  `chat_1` (chats, by close date), `skill_10` / `skill_2` (answered / abandoned inbound),
+  `diagram_1` (IVR detail) and `quality_2` (quality evaluations). `campaign_id` and `skill_id`
+  accept `all`: every campaign of the report's type (or every skill) in one answer, in the API's
+  order, cut at 60,000 rows over the whole answer.
 - `information.php`: `campaigns`, `agents`, `skills`, `activity_codes` and `token_info`.
 
 It answers as `shared/wolkvox-api.md` documents the real API:
