@@ -82,6 +82,16 @@ def test_the_table_declares_the_reports_of_issues_11_and_12():
 
 
 @pytest.mark.parametrize("api", EVENT_REPORTS)
+def test_each_report_is_a_declaration_of_its_fields(api):
+    declared = REPORTS[api]
+    named = {declared.filter_field, *declared.order, *([declared.appears] if declared.appears else [])}
+    assert named <= set(declared.fields), "the filter field, order and lateness name declared fields"
+    if declared.generate is None:  # only campaign_3 and campaign_5 have their own generator
+        assert all(callable(kind) for kind in declared.fields.values()), "every field has a kind"
+    assert [name for name, entry in REPORTS.items() if entry.generate] == ["campaign_3", "campaign_5"]
+
+
+@pytest.mark.parametrize("api", EVENT_REPORTS)
 def test_each_report_is_served_with_the_token_as_report_rows_says(emu, api):
     status, body = report(emu, api)
     assert status == 200, body
