@@ -79,7 +79,7 @@ from wolkvox_emulator.kinds import (
     skill_id,
     skill_name,
     text,
-)  # fmt: skip
+)
 from wolkvox_emulator.operation import (
     ActivityCode,
     Agent,
@@ -89,7 +89,7 @@ from wolkvox_emulator.operation import (
     default_activity_codes,
     default_agents,
     default_skills,
-)  # fmt: skip
+)
 from wolkvox_emulator.sources import (
     HOUR,
     Generator,
@@ -102,7 +102,7 @@ from wolkvox_emulator.sources import (
     random_instants,
     states,
     talks,
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
