@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 import dotenv
 from singer_sdk import Tap
-from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.exceptions import ConfigValidationError, StreamMapConfigError
 
 from tap_wolkvox.client import WolkvoxStream
 from tap_wolkvox.errors import WolkvoxAPIError
@@ -92,15 +92,24 @@ class TapWolkvox(Tap):
         **kwargs: t.Any,
     ) -> None:
         # Env vars are read here, not by the SDK, so numbers given as text work (`normalize_config`).
-        config_dict = normalize_config(load_config(config, parse_env=parse_env_config))
+        schema = self.settings_schema()
+        config_dict = normalize_config(load_config(config, parse_env=parse_env_config), schema)
         if validate_config:
-            for warning in unknown_settings(config_dict, self.config_jsonschema["properties"]):
+            for warning in unknown_settings(config_dict, schema["properties"]):
                 self.logger.warning("%s", warning)
         # Our messages first, before the SDK's own check; the result is the tap's `settings`.
         settings = parse_settings(config_dict) if validate_config else None
-        super().__init__(*args, config=config_dict, validate_config=validate_config, **kwargs)
+        # The SDK, told not to parse env vars (done above), would say it skipped them.
+        with dropped_log_line(self.logger, SDK_SKIPPED_ENV_LINE):
+            super().__init__(*args, config=config_dict, validate_config=validate_config, **kwargs)
         if settings is not None:
             self.settings = settings
+
+    @classmethod
+    def settings_schema(cls) -> dict:
+        """Every setting: the tap's own and the SDK's built-in ones of its capabilities."""
+        cls.append_builtin_config(cls.config_jsonschema)
+        return cls.config_jsonschema
 
     def load_state(self, state: dict[str, t.Any]) -> None:
         """Refuse a state this tap did not write before reading it (SDK hook)."""
@@ -258,8 +267,31 @@ def load_config(config: dict | str | Path | list[str | Path] | None, *, parse_en
             merged.update(json.loads(Path(path).read_text("utf-8")))
     if parse_env:
         dotenv.load_dotenv(dotenv.find_dotenv(usecwd=True))  # as the SDK does; set variables win
-        merged.update(settings_from_env(os.environ, "TAP_WOLKVOX_", TapWolkvox.config_jsonschema))
+        from_env = settings_from_env(os.environ, "TAP_WOLKVOX_", TapWolkvox.settings_schema())
+        TapWolkvox.logger.info(
+            "Settings from environment variables: %s",
+            ", ".join(f"TAP_WOLKVOX_{name.upper()}" for name in from_env) or "none",
+        )
+        merged.update(from_env)
     return merged
+
+
+SDK_SKIPPED_ENV_LINE = "Skipping parse of env var settings..."
+"""What `PluginBase.__init__` logs when it does not parse env vars (singer-sdk 0.54)."""
+
+
+@contextmanager
+def dropped_log_line(logger: logging.Logger, message: str) -> t.Iterator[None]:
+    """`logger` without the one line whose message is `message`, for the duration."""
+
+    def keep(record: logging.LogRecord) -> bool:
+        return record.getMessage() != message
+
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
 
 
 @contextmanager
@@ -274,6 +306,10 @@ def user_errors(logger: logging.Logger) -> t.Iterator[None]:
         for error in exc.errors:
             logger.error("%s", error)
         logger.error("%s: fix the above in the config file, TAP_WOLKVOX_* variables or Meltano.", exc)
+        logger.debug("Traceback", exc_info=True)
+        raise SystemExit(1) from None
+    except StreamMapConfigError as exc:
+        logger.error("`stream_maps` cannot be applied: %s", exc)
         logger.debug("Traceback", exc_info=True)
         raise SystemExit(1) from None
     except WolkvoxAPIError as exc:

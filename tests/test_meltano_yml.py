@@ -104,3 +104,20 @@ def test_meltano_yml_is_valid_under_meltanos_own_schema():
     broken = json.loads(json.dumps(PROJECT))
     broken["plugins"]["extractors"][0]["capabilities"].append("teleport")
     assert check_meltano_yml.errors(broken, schema)
+
+
+def test_each_settings_kind_is_the_one_meltano_passes_intact_as_derived_from_the_taps_schema():
+    # number → string (integer refuses 0.5, decimal crashes from an env var); boolean → boolean, ...
+    properties = about()["settings"]["properties"]
+    assert check_meltano_yml.kind_problems(extractor()["settings"], properties) == []
+    assert check_meltano_yml.meltano_kind(properties["check_quota"]) == "boolean"
+    assert check_meltano_yml.meltano_kind(properties["request_timeout"]) == "string"
+    assert check_meltano_yml.meltano_kind(properties["campaign_ids"]) == "array"
+    assert check_meltano_yml.meltano_kind(properties["campaign_calls"]) == "options"
+    assert check_meltano_yml.meltano_kind(properties["start_date"]) == "date_iso8601"
+    # The check does catch a wrong kind.
+    wrong = [
+        {"name": "check_quota", "kind": "string"},
+        {"name": "min_call_interval_seconds", "kind": "integer"},
+    ]
+    assert len(check_meltano_yml.kind_problems(wrong, properties)) == 2
