@@ -121,3 +121,18 @@ def test_each_settings_kind_is_the_one_meltano_passes_intact_as_derived_from_the
         {"name": "min_call_interval_seconds", "kind": "integer"},
     ]
     assert len(check_meltano_yml.kind_problems(wrong, properties)) == 2
+
+
+def test_no_default_environment_and_demo_settings_only_in_the_demo_environment():
+    # A job run without --environment is refused by `meltano run` (tests/test_meltano_operations.py).
+    assert "default_environment" not in PROJECT
+    for plugin in PROJECT["plugins"]["extractors"]:
+        assert not {"api_url", "token", "campaign_ids"} & set(plugin.get("config", {})), plugin["name"]
+    prod = next(e for e in PROJECT["environments"] if e["name"] == "prod")
+    configured = {p["name"] for p in prod["config"]["plugins"]["extractors"]}
+    assert {"tap-wolkvox--sales", "tap-wolkvox--collections"} <= configured
+
+
+def test_dotenv_where_meltano_config_set_writes_secrets_is_not_committed():
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT, check=False)
+    assert ignored.returncode == 0
