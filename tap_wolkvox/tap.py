@@ -164,30 +164,28 @@ class TapWolkvox(Tap):
                 "Daily call quota: %s of %s used today", info.get("all_token_today"), info.get("token_limit")
             )
 
-    def check_token(self) -> None:
+    def check_token(self) -> list[str]:
         """`--check`: verify the token with one cheap call (the campaign list), not a sync.
 
         One attempt, with a short timeout. Also says which configured campaigns the
         operation does not have, or that are not predictive (campaign_3 reports only
         predictive campaigns). The SDK's `--test` instead syncs, which costs a window's call.
+        Returns the answer, one line each, for the CLI to print.
         """
         stream = self.streams[CampaignsStream.name]
         assert isinstance(stream, CampaignsStream)
         timeout = min(CHECK_TIMEOUT, self.settings.request_timeout)
         rows = stream.fetch_information("campaigns", retry=False, timeout=timeout)
         campaigns = {str(row.get("campaign_id", "")).strip(): row for row in rows}
-        self.logger.info(
-            "Token accepted by %s: the operation has %d campaigns", self.settings.base_url, len(campaigns)
-        )
+        answer = [f"Token accepted by {self.settings.base_url}: the operation has {len(campaigns)} campaigns"]
         configured = self.settings.campaign_ids
         if missing := [c for c in configured if c not in campaigns]:
-            self.logger.warning("Campaigns not found in the operation: %s", missing)
+            answer.append(f"Campaigns not found in the operation: {missing}")
         if other := [
             c for c in configured if c in campaigns and campaigns[c].get("type_campaign") != "predictive"
         ]:
-            self.logger.warning(
-                "Campaigns that are not predictive (campaign_3 has no rows for them): %s", other
-            )
+            answer.append(f"Campaigns that are not predictive (campaign_3 has no rows for them): {other}")
+        return answer
 
     @classmethod
     def invoke(  # type: ignore[override]
@@ -228,7 +226,10 @@ class TapWolkvox(Tap):
                 config=config.config if config else None,
                 parse_env_config=config.parse_env if config else False,
             )
-            tap.check_token()
+            answer = tap.check_token()
+        # On stdout, not in the log: a quiet logging config (the demo's) must not hide the answer.
+        for line in answer:
+            click.echo(line)
         ctx.exit()
 
     @classmethod

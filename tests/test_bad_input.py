@@ -116,9 +116,9 @@ def test_connection_check_is_one_cheap_call(tmp_path, emulator):
     result = run_cli(tmp_path, base_config(emulator, campaign_ids=["101", "404", "999"]), "--check")
     assert result.returncode == 0, result.stderr
     assert [call.api for call in emulator.calls] == ["campaigns"]
-    assert "Token accepted" in result.stderr
-    assert "not found in the operation: ['999']" in result.stderr
-    assert "not predictive" in result.stderr and "['404']" in result.stderr
+    assert "Token accepted" in result.stdout
+    assert "not found in the operation: ['999']" in result.stdout
+    assert "not predictive" in result.stdout and "['404']" in result.stdout
 
 
 def test_connection_check_fails_clearly_on_a_bad_token(tmp_path, emulator):

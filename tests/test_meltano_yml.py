@@ -104,6 +104,11 @@ def test_meltano_yml_is_valid_under_meltanos_own_schema():
     broken = json.loads(json.dumps(PROJECT))
     broken["plugins"]["extractors"][0]["capabilities"].append("teleport")
     assert check_meltano_yml.errors(broken, schema)
+    # Loaders' capabilities, which Meltano reads but its schema lacks, are checked too.
+    broken = json.loads(json.dumps(PROJECT))
+    next(p for p in broken["plugins"]["loaders"] if "capabilities" in p)["capabilities"].append("teleport")
+    (found,) = check_meltano_yml.errors(broken, schema)
+    assert found.startswith("plugins/loaders/") and "teleport" in found
 
 
 def test_each_settings_kind_is_the_one_meltano_passes_intact_as_derived_from_the_taps_schema():
