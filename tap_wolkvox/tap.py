@@ -25,6 +25,7 @@ from tap_wolkvox.errors import WolkvoxAPIError
 from tap_wolkvox.output import StateFlushingWriter
 from tap_wolkvox.partitioned import parse_bookmark
 from tap_wolkvox.partitions import ALL
+from tap_wolkvox.progress import RunProgress
 from tap_wolkvox.report import WolkvoxReportStream
 from tap_wolkvox.settings import (
     CONFIG_SCHEMA,
@@ -125,6 +126,12 @@ class TapWolkvox(Tap):
     def settings(self) -> Settings:
         """The validated settings, shared by every stream."""
         return parse_settings(dict(self.config))
+
+    @cached_property
+    def progress(self) -> RunProgress:
+        """What each window's progress line says of the run: which selected stream, the zone once."""
+        selected = tuple(name for name, stream in self.streams.items() if stream.selected)
+        return RunProgress(streams=selected, zone=self.settings.tz.key)
 
     @cached_property
     def usage(self) -> ApiUsage:
