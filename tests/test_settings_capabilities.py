@@ -3,14 +3,16 @@ settings are taken as known: no "Unknown setting" warning for what is applied.""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
 import sys
 
+import singer_sdk.plugin_base
 from conftest import TOKEN, base_config, run_cli, run_tap
 
-from tap_wolkvox.tap import TapWolkvox
+from tap_wolkvox.tap import SDK_SKIPPED_ENV_LINE, TapWolkvox
 
 SDK_SETTINGS = {
     "stream_maps": {"campaign_3": {"conn_id_again": "conn_id"}},
@@ -106,3 +108,18 @@ def test_no_line_says_env_vars_were_skipped_and_the_ones_read_are_named(tmp_path
     assert len(named) == 1, from_env.stderr
     assert "TAP_WOLKVOX_API_URL" in named[0] and "TAP_WOLKVOX_TOKEN" in named[0]
     assert TOKEN not in from_env.stderr
+
+
+def test_the_sdk_line_dropped_is_still_the_one_the_sdk_logs():
+    # tap.py drops this exact line (the SDK says it when told not to parse env vars, which the
+    # tap does itself); an SDK upgrade that rewords it would bring a misleading line back.
+    assert f'"{SDK_SKIPPED_ENV_LINE}"' in inspect.getsource(singer_sdk.plugin_base)
+
+
+def test_a_stream_map_that_cannot_apply_is_one_message_not_a_traceback(tmp_path, emulator):
+    config = base_config(emulator, stream_maps={"campaign_3": {"__else__": None, "x": "conn_id"}})
+    result = run_cli(tmp_path, config, "--check")
+    assert result.returncode == 1
+    assert "`stream_maps` cannot be applied" in result.stderr and "campaign_3" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert emulator.calls == []
