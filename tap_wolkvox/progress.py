@@ -97,5 +97,5 @@ class RangeProgress:
         return (
             f"{self.stream}{self.where} {window}{self.run.zone_note()}: {rows} rows; "
             f"{self.run.position(self.stream)}, {day_count(days(done))} of "
-            f"{day_count(days(total))} days done, {calls} calls so far{estimate}"
+            f"{day_count(days(total))} days done, {calls} call{'' if calls == 1 else 's'} so far{estimate}"
         )
