@@ -4,8 +4,8 @@
    clock, so a second run finds the rows of the minutes in between; if 18080 is taken, on a free
    port, given to the tap as TAP_WOLKVOX_API_URL (and says so);
 2. reads Meltano's state (`meltano state get`) and the warehouse's counts, before the run;
-3. runs `meltano run tap-wolkvox target-duckdb` in the `demo` environment, its output also in
-   output/demo-meltano.log;
+3. runs `meltano --environment=demo run tap-wolkvox target-duckdb` (each command names the
+   environment: meltano.yml has no default one), its output also in output/demo-meltano.log;
 4. prints what the run did: whether it continued from Meltano's state, rows fetched, new rows,
    rows re-read by the lookback that replaced themselves, the warehouse total and the calls spent
    (the tap's "Wolkvox API usage" line);
@@ -37,9 +37,9 @@ LOG = OUTPUT / "demo-meltano.log"
 STATE_ID = "demo:tap-wolkvox-to-target-duckdb"
 PORT = 18080  # the demo environment's api_url in meltano.yml
 PORT_IN_USE = 3  # wolkvox-emulator's exit status when its port is taken
+ENVIRONMENT = "--environment=demo"  # meltano.yml has no default environment: named on every command
 ENV = {
     **os.environ,
-    "MELTANO_ENVIRONMENT": "demo",
     "MELTANO_CLI_DISABLE_VERSION_CHECK": "true",
     "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
 }
@@ -220,7 +220,7 @@ def start_emulator(port: int, url_file: Path) -> tuple[subprocess.Popen, str] | 
 
 def meltano(*args: str, env: dict[str, str]) -> str:
     result = subprocess.run(
-        [str(MELTANO), *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [str(MELTANO), ENVIRONMENT, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
         raise DemoError(
@@ -246,7 +246,7 @@ def run_meltano(env: dict[str, str]) -> str:
     lines = []
     with LOG.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            [str(MELTANO), "run", "tap-wolkvox", "target-duckdb"],
+            [str(MELTANO), ENVIRONMENT, "run", "tap-wolkvox", "target-duckdb"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

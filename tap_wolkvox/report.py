@@ -145,6 +145,7 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
     ) -> t.Generator[dict, None, int]:
         """The windows' rows from `cursor` to `end` (see `request_records`); returns how many."""
         where = self.describe_partition(context)
+        progress = self._tap.progress.range(self.name, where, cursor, end)  # type: ignore[attr-defined]
         total = 0
         first_half: Window | None = None  # of a window that was cut or timed out: asked next
         density: float | None = None  # rows per second of the last complete window
@@ -179,7 +180,7 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
                     )
                     continue
                 emitted = yield from self.records_of(answer, window, edge_keys, context)
-            self.log("%s%s %s: %d rows, %d calls so far", self.api, where, window, emitted, self.usage.calls)
+            self.log("%s", progress.after(window, emitted, self.usage.calls))
             self.usage.rows += emitted
             total += emitted
             density = max(answer.count, 1) / window.seconds

@@ -163,6 +163,17 @@ CONFIG_SCHEMA = th.PropertiesList(
         "start of the next, across all streams, to leave room for other integrations "
         "sharing the token.",
     ),
+    th.Property(
+        # The SDK emits these for FULL_TABLE streams (the `activate-version` capability every
+        # SDK tap declares) but declares this setting for no tap: declared here, it is documented.
+        "emit_activate_version_messages",
+        th.BooleanType,
+        default=False,
+        description="Emit an `ACTIVATE_VERSION` message at the start of each full read of the dimension "
+        "lists (`campaigns`, `agents`, `skills`, `activity_codes`), so a target that processes "
+        "them (target-postgres `activate_version`) deletes (or marks deleted) rows a later "
+        "read no longer has. The reports are incremental and get none.",
+    ),
 ).to_dict()
 
 
@@ -199,32 +210,57 @@ class Settings:
     min_call_interval_seconds: float
 
 
-def normalize_config(config: dict) -> dict:
-    """The config as the checks expect it: the token stripped, numbers given as text made numbers.
+TRUE_TEXTS = frozenset({"1", "true", "yes", "on", "y", "t"})
+FALSE_TEXTS = frozenset({"0", "false", "no", "off", "n", "f"})
+
+
+def normalize_config(config: dict, schema: dict = CONFIG_SCHEMA) -> dict:
+    """The config as the checks expect it: the token stripped, values given as text made what they mean.
 
     Environment variables (`--config ENV`, Meltano) and some secret stores give every
-    value as text; `"30"` for `request_timeout` means 30.
+    value as text; `"30"` for `request_timeout` means 30, `"true"` for `check_quota` means
+    true. Meltano gives an array's items that look like numbers as numbers: campaign id
+    `101` means `"101"`. Anything else is left as given, for the schema check to name.
     """
     config = {name: value for name, value in config.items() if value is not None}  # null: unset
     if isinstance(config.get("token"), str):
         config["token"] = config["token"].strip()
-    for name, spec in CONFIG_SCHEMA["properties"].items():
-        value = config.get(name)
-        kinds = spec.get("type", [])
-        if isinstance(value, str) and ("integer" in kinds or "number" in kinds):
-            with contextlib.suppress(ValueError, ArithmeticError):
-                number = Decimal(value.strip())
-                if number.is_finite():
-                    config[name] = int(number) if number == int(number) else float(number)
+    for name, spec in schema["properties"].items():
+        if name in config:
+            config[name] = _from_text(config[name], spec.get("type", []))
+    if isinstance(config.get("campaign_ids"), list):
+        config["campaign_ids"] = [_id_as_text(item) for item in config["campaign_ids"]]
     return config
+
+
+def _from_text(value: t.Any, kinds: str | list[str]) -> t.Any:
+    """A number or boolean given as text, as that number or boolean; anything else as given."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if "boolean" in kinds and text.lower() in TRUE_TEXTS | FALSE_TEXTS:
+        return text.lower() in TRUE_TEXTS
+    if "integer" in kinds or "number" in kinds:
+        with contextlib.suppress(ValueError, ArithmeticError):
+            number = Decimal(text)
+            if number.is_finite():
+                return int(number) if number == int(number) else float(number)
+    return value
+
+
+def _id_as_text(item: t.Any) -> t.Any:
+    """A whole number, as the digits it was written with; anything else as given."""
+    if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+        return str(item)
+    return item
 
 
 def settings_from_env(environ: t.Mapping[str, str], prefix: str, schema: dict) -> dict:
     """Settings given as `{prefix}{NAME}` variables, as text; `normalize_config` makes numbers of them.
 
-    A boolean is true for 1/true/yes/on; an array or object is JSON (an array may
-    also be comma-separated); anything else stays text, so a bad value reaches the
-    schema check, which names it, instead of failing here.
+    An array or object is JSON (an array may also be comma-separated); anything else
+    stays text (`normalize_config` reads true/false, yes/no, on/off, 1/0), so a bad
+    value reaches the schema check, which names it, instead of failing here.
     """
     config: dict = {}
     for name, spec in schema["properties"].items():
@@ -233,9 +269,7 @@ def settings_from_env(environ: t.Mapping[str, str], prefix: str, schema: dict) -
             continue
         kinds = spec.get("type", [])
         value: t.Any = raw
-        if "boolean" in kinds:
-            value = raw.strip().lower() in {"1", "true", "yes", "on", "y", "t"}
-        elif "array" in kinds or "object" in kinds:
+        if "array" in kinds or "object" in kinds:
             try:
                 value = json.loads(raw)
             except json.JSONDecodeError:

@@ -18,13 +18,14 @@ from pathlib import Path
 import click
 import dotenv
 from singer_sdk import Tap
-from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.exceptions import ConfigValidationError, StreamMapConfigError
 
 from tap_wolkvox.client import WolkvoxStream
 from tap_wolkvox.errors import WolkvoxAPIError
 from tap_wolkvox.output import StateFlushingWriter
 from tap_wolkvox.partitioned import parse_bookmark
 from tap_wolkvox.partitions import ALL
+from tap_wolkvox.progress import RunProgress
 from tap_wolkvox.report import WolkvoxReportStream
 from tap_wolkvox.settings import (
     CONFIG_SCHEMA,
@@ -94,15 +95,24 @@ class TapWolkvox(Tap):
         **kwargs: t.Any,
     ) -> None:
         # Env vars are read here, not by the SDK, so numbers given as text work (`normalize_config`).
-        config_dict = normalize_config(load_config(config, parse_env=parse_env_config))
+        schema = self.settings_schema()
+        config_dict = normalize_config(load_config(config, parse_env=parse_env_config), schema)
         if validate_config:
-            for warning in unknown_settings(config_dict, self.config_jsonschema["properties"]):
+            for warning in unknown_settings(config_dict, schema["properties"]):
                 self.logger.warning("%s", warning)
         # Our messages first, before the SDK's own check; the result is the tap's `settings`.
         settings = parse_settings(config_dict) if validate_config else None
-        super().__init__(*args, config=config_dict, validate_config=validate_config, **kwargs)
+        # The SDK, told not to parse env vars (done above), would say it skipped them.
+        with dropped_log_line(self.logger, SDK_SKIPPED_ENV_LINE):
+            super().__init__(*args, config=config_dict, validate_config=validate_config, **kwargs)
         if settings is not None:
             self.settings = settings
+
+    @classmethod
+    def settings_schema(cls) -> dict:
+        """Every setting: the tap's own and the SDK's built-in ones of its capabilities."""
+        cls.append_builtin_config(cls.config_jsonschema)
+        return cls.config_jsonschema
 
     def load_state(self, state: dict[str, t.Any]) -> None:
         """Refuse a state this tap did not write before reading it (SDK hook)."""
@@ -118,6 +128,12 @@ class TapWolkvox(Tap):
     def settings(self) -> Settings:
         """The validated settings, shared by every stream."""
         return parse_settings(dict(self.config))
+
+    @cached_property
+    def progress(self) -> RunProgress:
+        """What each window's progress line says of the run: which selected stream, the zone once."""
+        selected = tuple(name for name, stream in self.streams.items() if stream.selected)
+        return RunProgress(streams=selected, zone=self.settings.tz.key)
 
     @cached_property
     def usage(self) -> ApiUsage:
@@ -157,30 +173,28 @@ class TapWolkvox(Tap):
                 "Daily call quota: %s of %s used today", info.get("all_token_today"), info.get("token_limit")
             )
 
-    def check_token(self) -> None:
+    def check_token(self) -> list[str]:
         """`--check`: verify the token with one cheap call (the campaign list), not a sync.
 
         One attempt, with a short timeout. Also says which configured campaigns the
         operation does not have, or that are not predictive (campaign_3 reports only
         predictive campaigns). The SDK's `--test` instead syncs, which costs a window's call.
+        Returns the answer, one line each, for the CLI to print.
         """
         stream = self.streams[CampaignsStream.name]
         assert isinstance(stream, CampaignsStream)
         timeout = min(CHECK_TIMEOUT, self.settings.request_timeout)
         rows = stream.fetch_information("campaigns", retry=False, timeout=timeout)
         campaigns = {str(row.get("campaign_id", "")).strip(): row for row in rows}
-        self.logger.info(
-            "Token accepted by %s: the operation has %d campaigns", self.settings.base_url, len(campaigns)
-        )
+        answer = [f"Token accepted by {self.settings.base_url}: the operation has {len(campaigns)} campaigns"]
         configured = self.settings.campaign_ids
         if missing := [c for c in configured if c not in campaigns]:
-            self.logger.warning("Campaigns not found in the operation: %s", missing)
+            answer.append(f"Campaigns not found in the operation: {missing}")
         if other := [
             c for c in configured if c in campaigns and campaigns[c].get("type_campaign") != "predictive"
         ]:
-            self.logger.warning(
-                "Campaigns that are not predictive (campaign_3 has no rows for them): %s", other
-            )
+            answer.append(f"Campaigns that are not predictive (campaign_3 has no rows for them): {other}")
+        return answer
 
     @classmethod
     def invoke(  # type: ignore[override]
@@ -221,7 +235,10 @@ class TapWolkvox(Tap):
                 config=config.config if config else None,
                 parse_env_config=config.parse_env if config else False,
             )
-            tap.check_token()
+            answer = tap.check_token()
+        # On stdout, not in the log: a quiet logging config (the demo's) must not hide the answer.
+        for line in answer:
+            click.echo(line)
         ctx.exit()
 
     @classmethod
@@ -260,8 +277,31 @@ def load_config(config: dict | str | Path | list[str | Path] | None, *, parse_en
             merged.update(json.loads(Path(path).read_text("utf-8")))
     if parse_env:
         dotenv.load_dotenv(dotenv.find_dotenv(usecwd=True))  # as the SDK does; set variables win
-        merged.update(settings_from_env(os.environ, "TAP_WOLKVOX_", TapWolkvox.config_jsonschema))
+        from_env = settings_from_env(os.environ, "TAP_WOLKVOX_", TapWolkvox.settings_schema())
+        TapWolkvox.logger.info(
+            "Settings from environment variables: %s",
+            ", ".join(f"TAP_WOLKVOX_{name.upper()}" for name in from_env) or "none",
+        )
+        merged.update(from_env)
     return merged
+
+
+SDK_SKIPPED_ENV_LINE = "Skipping parse of env var settings..."
+"""What `PluginBase.__init__` logs when it does not parse env vars (singer-sdk 0.54)."""
+
+
+@contextmanager
+def dropped_log_line(logger: logging.Logger, message: str) -> t.Iterator[None]:
+    """`logger` without the one line whose message is `message`, for the duration."""
+
+    def keep(record: logging.LogRecord) -> bool:
+        return record.getMessage() != message
+
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
 
 
 @contextmanager
@@ -276,6 +316,10 @@ def user_errors(logger: logging.Logger) -> t.Iterator[None]:
         for error in exc.errors:
             logger.error("%s", error)
         logger.error("%s: fix the above in the config file, TAP_WOLKVOX_* variables or Meltano.", exc)
+        logger.debug("Traceback", exc_info=True)
+        raise SystemExit(1) from None
+    except StreamMapConfigError as exc:
+        logger.error("`stream_maps` cannot be applied: %s", exc)
         logger.debug("Traceback", exc_info=True)
         raise SystemExit(1) from None
     except WolkvoxAPIError as exc:

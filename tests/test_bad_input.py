@@ -9,6 +9,8 @@ import pytest
 from conftest import TOKEN, base_config, run_cli, run_tap, state_with
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_wolkvox.settings import parse_settings
+
 
 @pytest.mark.parametrize(
     ("overrides", "words"),
@@ -114,9 +116,9 @@ def test_connection_check_is_one_cheap_call(tmp_path, emulator):
     result = run_cli(tmp_path, base_config(emulator, campaign_ids=["101", "404", "999"]), "--check")
     assert result.returncode == 0, result.stderr
     assert [call.api for call in emulator.calls] == ["campaigns"]
-    assert "Token accepted" in result.stderr
-    assert "not found in the operation: ['999']" in result.stderr
-    assert "not predictive" in result.stderr and "['404']" in result.stderr
+    assert "Token accepted" in result.stdout
+    assert "not found in the operation: ['999']" in result.stdout
+    assert "not predictive" in result.stdout and "['404']" in result.stdout
 
 
 def test_connection_check_fails_clearly_on_a_bad_token(tmp_path, emulator):
@@ -169,3 +171,38 @@ def test_check_answers_each_first_mistake_with_one_paragraph_and_no_traceback(
     assert result.returncode == 1
     assert words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_values_meltano_gives_as_text_or_numbers_are_read_as_meant(emulator):
+    # Meltano passes `kind: string` numbers as text, booleans from a secret store may be text,
+    # and an array env var `101,202` arrives as numbers.
+    settings = parse_settings(
+        base_config(
+            emulator,
+            campaign_ids=[101, "202"],
+            check_quota="true",
+            include_stopped_campaigns="no",
+            min_call_interval_seconds="0.5",
+            request_timeout=" 30.5 ",
+        )
+    )
+    assert settings.campaign_ids == ("101", "202")
+    assert settings.check_quota is True
+    assert settings.include_stopped_campaigns is False
+    assert settings.min_call_interval_seconds == 0.5
+    assert settings.request_timeout == 30.5
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"check_quota": "ture"}, '`check_quota` must be true or false, not "ture"'),
+        ({"campaign_ids": [101, -5]}, "`campaign_ids.1` must be text, not -5"),
+        ({"campaign_ids": [True]}, "`campaign_ids.0` must be text, not true"),
+        ({"min_call_interval_seconds": "half"}, '`min_call_interval_seconds` must be a number, not "half"'),
+    ],
+)
+def test_text_that_means_nothing_is_still_refused_by_name(emulator, overrides, words):
+    with pytest.raises(ConfigValidationError) as raised:
+        parse_settings(base_config(emulator, **overrides))
+    assert any(words in error for error in raised.value.errors), raised.value.errors

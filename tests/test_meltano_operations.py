@@ -62,7 +62,7 @@ def test_two_inherited_extractors_keep_rows_state_and_tokens_apart(tmp_path, two
     meltano = MeltanoProject(
         tmp_path,
         {
-            # What meltano.yml reads for each operation (server is replaced by the emulator's URL).
+            # What the prod environment reads for each operation (server: replaced by the emulator's URL).
             "WOLKVOX_SALES_TOKEN": SALES_TOKEN,
             "WOLKVOX_SALES_START_DATE": START.isoformat(),
             "TAP_WOLKVOX__SALES_API_URL": sales.url,
@@ -79,6 +79,7 @@ def test_two_inherited_extractors_keep_rows_state_and_tokens_apart(tmp_path, two
             "TARGET_POSTGRES_PASSWORD": "unused-trust-auth",
             "TARGET_POSTGRES_DATABASE": "postgres",
         },
+        environment="prod",
     )
     for job in (
         "wolkvox-sales-campaign-3",
@@ -108,13 +109,55 @@ def test_two_inherited_extractors_keep_rows_state_and_tokens_apart(tmp_path, two
     # State: one state id per operation, each with only its own campaigns.
     state_ids = set(meltano("state", "list").stdout.split())
     assert {
-        "demo:tap-wolkvox--sales-to-target-postgres",
-        "demo:tap-wolkvox--collections-to-target-postgres",
+        "prod:tap-wolkvox--sales-to-target-postgres",
+        "prod:tap-wolkvox--collections-to-target-postgres",
     } <= state_ids
     # campaign_calls: all, so one partition each, covering only that operation's campaigns.
     for state_id, campaigns in [("sales", ["101"]), ("collections", ["303", "404"])]:
-        state = json.loads(meltano("state", "get", f"demo:tap-wolkvox--{state_id}-to-target-postgres").stdout)
+        state = json.loads(meltano("state", "get", f"prod:tap-wolkvox--{state_id}-to-target-postgres").stdout)
         (partition,) = state["singer_state"]["bookmarks"]["campaign_3"]["partitions"]
         assert partition["context"] == {"campaign_id": "all"} and partition["covers"] == campaigns
-    sales_state = json.loads(meltano("state", "get", "demo:tap-wolkvox--sales-to-target-postgres").stdout)
+    sales_state = json.loads(meltano("state", "get", "prod:tap-wolkvox--sales-to-target-postgres").stdout)
     assert "campaign_3" in sales_state["singer_state"]["bookmarks"]
+
+
+PROD_ENV = {
+    "WOLKVOX_SALES_TOKEN": SALES_TOKEN,
+    "WOLKVOX_SALES_SERVER": "0004",
+    "WOLKVOX_SALES_START_DATE": START.isoformat(),
+}
+
+
+def test_a_production_job_without_an_environment_stops_before_any_call_saying_why(tmp_path, two_operations):
+    sales, _ = two_operations
+    # The operation's own settings are in the environment; its URL, if it ran, is a recording emulator.
+    meltano = MeltanoProject(
+        tmp_path, {**PROD_ENV, "TAP_WOLKVOX__SALES_API_URL": sales.url}, environment=None
+    )
+    run = meltano("run", "wolkvox-sales-campaign-3", check=False)
+    assert run.returncode != 0
+    assert "A Meltano environment must be specified" in run.stderr
+    # An extractor invoked alone has no demo setting to fall back on: it refuses, naming what is missing.
+    invoke = meltano("invoke", "tap-wolkvox--sales", check=False)
+    assert invoke.returncode != 0
+    assert "`token` is required" in invoke.stderr and "`start_date` is required" in invoke.stderr
+    assert sales.calls == []
+    assert "demo:" not in meltano("state", "list").stdout
+
+
+@pytest.mark.parametrize("environment", [None, "prod"])
+def test_the_production_operations_never_get_the_demos_settings(tmp_path, environment):
+    meltano = MeltanoProject(tmp_path, PROD_ENV, environment=environment)
+    demo = json.loads(
+        MeltanoProject(tmp_path, {}, environment="demo")("invoke", "--dump=config", "tap-wolkvox").stdout
+    )
+    for plugin in ("tap-wolkvox--sales", "tap-wolkvox--sales-dimensions", "tap-wolkvox--collections"):
+        config = json.loads(meltano("invoke", "--dump=config", plugin).stdout)
+        for name in ("api_url", "token", "campaign_ids", "start_date"):
+            assert config.get(name) in (None, "", []) or config.get(name) != demo[name], (plugin, name)
+        assert "api_url" not in config or not config["api_url"], plugin
+    sales = json.loads(meltano("invoke", "--dump=config", "tap-wolkvox--sales").stdout)
+    if environment == "prod":
+        assert (sales["token"], sales["server"]) == (SALES_TOKEN, "0004")
+    else:
+        assert not sales.get("token") and not sales.get("server")

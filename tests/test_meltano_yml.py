@@ -104,3 +104,40 @@ def test_meltano_yml_is_valid_under_meltanos_own_schema():
     broken = json.loads(json.dumps(PROJECT))
     broken["plugins"]["extractors"][0]["capabilities"].append("teleport")
     assert check_meltano_yml.errors(broken, schema)
+    # Loaders' capabilities, which Meltano reads but its schema lacks, are checked too.
+    broken = json.loads(json.dumps(PROJECT))
+    next(p for p in broken["plugins"]["loaders"] if "capabilities" in p)["capabilities"].append("teleport")
+    (found,) = check_meltano_yml.errors(broken, schema)
+    assert found.startswith("plugins/loaders/") and "teleport" in found
+
+
+def test_each_settings_kind_is_the_one_meltano_passes_intact_as_derived_from_the_taps_schema():
+    # number → string (integer refuses 0.5, decimal crashes from an env var); boolean → boolean, ...
+    properties = about()["settings"]["properties"]
+    assert check_meltano_yml.kind_problems(extractor()["settings"], properties) == []
+    assert check_meltano_yml.meltano_kind(properties["check_quota"]) == "boolean"
+    assert check_meltano_yml.meltano_kind(properties["request_timeout"]) == "string"
+    assert check_meltano_yml.meltano_kind(properties["campaign_ids"]) == "array"
+    assert check_meltano_yml.meltano_kind(properties["campaign_calls"]) == "options"
+    assert check_meltano_yml.meltano_kind(properties["start_date"]) == "date_iso8601"
+    # The check does catch a wrong kind.
+    wrong = [
+        {"name": "check_quota", "kind": "string"},
+        {"name": "min_call_interval_seconds", "kind": "integer"},
+    ]
+    assert len(check_meltano_yml.kind_problems(wrong, properties)) == 2
+
+
+def test_no_default_environment_and_demo_settings_only_in_the_demo_environment():
+    # A job run without --environment is refused by `meltano run` (tests/test_meltano_operations.py).
+    assert "default_environment" not in PROJECT
+    for plugin in PROJECT["plugins"]["extractors"]:
+        assert not {"api_url", "token", "campaign_ids"} & set(plugin.get("config", {})), plugin["name"]
+    prod = next(e for e in PROJECT["environments"] if e["name"] == "prod")
+    configured = {p["name"] for p in prod["config"]["plugins"]["extractors"]}
+    assert {"tap-wolkvox--sales", "tap-wolkvox--collections"} <= configured
+
+
+def test_dotenv_where_meltano_config_set_writes_secrets_is_not_committed():
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT, check=False)
+    assert ignored.returncode == 0
