@@ -9,15 +9,18 @@ this class applies them to a stream and its settings.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import typing as t
 from functools import cached_property
 
 from tap_wolkvox import partitions
 from tap_wolkvox.client import WolkvoxStream
-from tap_wolkvox.windows import Window, earliest_utc
+from tap_wolkvox.windows import ONE_SECOND, Window, earliest_utc, incremental_start, naive_span
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
+
+    from tap_wolkvox.records import Skip
 
 
 class PartitionedStream(WolkvoxStream):
@@ -27,6 +30,8 @@ class PartitionedStream(WolkvoxStream):
     """`campaign_id` or `skill_id`: read with the value `all` (see `partitions.py`)."""
     campaign_type: t.ClassVar[str | None] = None
     """`predictive` or `preview`: under `each`, the campaigns of the list it is read for."""
+    min_lookback: t.ClassVar[dt.timedelta] = dt.timedelta(0)
+    """How far back an incremental run re-reads at least, for rows that change after the fact."""
 
     @property
     def wanted(self) -> tuple[str, ...]:
@@ -58,6 +63,26 @@ class PartitionedStream(WolkvoxStream):
     def catch_up_ids(self) -> list[str]:
         return partitions.catch_up(self.partition_states, self.wanted)
 
+    @cached_property
+    def covered_alone(self) -> list[str] | None:
+        """Without `campaign_ids` after runs with them: the campaigns the `all` bookmark covers.
+
+        The `all` partition then reads every other campaign again from `start_date` (see
+        `partitions.py`); None when it need not.
+        """
+        if self.partition_param is None or self.parent_stream_type is not None:
+            return None
+        covered = partitions.covered_alone(self.partition_states, self.wanted)
+        if covered is not None and partitions.CATCH_UP not in self.partition_states[partitions.ALL]:
+            self.log(
+                "%s: the bookmark covers only %d campaign(s) (campaign_ids was set), so the other "
+                "campaigns' rows before it were skipped. Reading them from start_date, once.",
+                self.name,
+                len(covered),
+                level=logging.WARNING,
+            )
+        return covered
+
     def reads_campaign(self, context: Context | None) -> bool:
         """Under `each`, whether the listed campaign is of the type this report covers."""
         parent = self._tap.streams.get("campaigns") if self.parent_stream_type else None
@@ -74,13 +99,39 @@ class PartitionedStream(WolkvoxStream):
         """`, campaign 101` for log lines; '' for a stream without partitions."""
         return "".join(f", {name.removesuffix('_id')} {value}" for name, value in (context or {}).items())
 
-    def keeps_row(self, context: Context | None) -> t.Callable[[dict], bool] | None:
-        """Under `all`, only the listed campaigns' rows are emitted."""
-        wanted, param = self.wanted, self.partition_param
-        if not wanted or param is None or self.partition_value(context) != partitions.ALL:
+    def skips_row(self, context: Context | None) -> Skip | None:
+        """Under `all`, why a row is not emitted (see `records.Skip`); None: every row is.
+
+        With `campaign_ids`, rows of other campaigns, and rows without a campaign, are
+        not. While catching up the campaigns not covered (`covered_alone`), the covered
+        ones' rows before where the `all` partition would have started are not.
+        """
+        param = self.partition_param
+        if param is None or self.partition_value(context) != partitions.ALL:
             return None
-        listed = set(wanted)
-        return lambda row: str(row.get(param) or "").strip() in listed
+        if self.wanted:
+            listed = set(self.wanted)
+
+            def not_listed(row: dict, _: dt.datetime | None) -> str | None:
+                campaign = str(row.get(param) or "").strip()
+                return None if campaign in listed else "not_selected" if campaign else "no_campaign"
+
+            return not_listed
+        if self.covered_alone is None:
+            return None
+        covered = set(self.covered_alone)
+        # Where the `all` partition would have started: the covered campaigns' rows from there on are emitted.
+        mark = partitions.bookmark_of(self.partition_states[partitions.ALL])
+        since = self.range_from(parse_bookmark(mark, where=f"{self.name}{self.describe_partition(context)}"))[
+            0
+        ]
+
+        def read_before(row: dict, naive: dt.datetime | None) -> str | None:
+            if naive is not None and naive < since and str(row.get(param) or "").strip() in covered:
+                return "read_before"
+            return None
+
+        return read_before
 
     def partition_start(self, context: Context | None) -> str | None:
         """This partition's bookmark, or where it takes over from another (see `partitions.py`)."""
@@ -91,16 +142,39 @@ class PartitionedStream(WolkvoxStream):
             return partitions.all_start(self.partition_states, self.wanted)
         return partitions.start_of(self.partition_states, value)
 
-    def catch_up_end(self, context: Context | None) -> str | None:
-        """Where a catch-up partition stops: where the `all` partition starts; else None."""
-        if self.parent_stream_type is None and self.partition_value(context) in self.catch_up_ids:
-            return partitions.all_start(self.partition_states, self.wanted)
-        return None
+    @property
+    def lookback(self) -> dt.timedelta:
+        return max(self.settings.lookback, self.min_lookback)
+
+    def range_from(
+        self, bookmark: dt.datetime | None, end: dt.datetime | None = None
+    ) -> tuple[dt.datetime, dt.datetime]:
+        """What a read from `bookmark` to `end` (aware; default now) covers, naive local.
+
+        It starts at the bookmark minus the lookback, never before `start_date`.
+        """
+        end = end or dt.datetime.now(dt.timezone.utc)
+        start = incremental_start(bookmark, self.settings.start_date, self.lookback)
+        return naive_span(min(start, end), end, self.settings.tz)
+
+    def partition_range(self, context: Context | None, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """This partition's range up to `end`, naive local; empty (start after end) if none.
+
+        A catch-up partition stops the second before the `all` partition's range starts:
+        no row is read, and emitted, by both.
+        """
+        start, last = self.range_from(self.read_bookmark(context), end)
+        param = self.partition_param
+        if param and self.parent_stream_type is None and self.partition_value(context) in self.catch_up_ids:
+            all_from = self.range_from(self.read_bookmark({param: partitions.ALL}), end)[0]
+            last = min(last, all_from - ONE_SECOND)
+        return start, last
 
     def record_coverage(self, context: Context | None, state: dict) -> None:
         """On the `all` partition's state: which campaigns its bookmark covers."""
         if self.partition_value(context) == partitions.ALL:
             state[partitions.COVERS] = partitions.covers(self.wanted)
+            state.pop(partitions.CATCH_UP, None)
 
     # -- bookmarks --------------------------------------------------------------------
 
@@ -121,14 +195,22 @@ class PartitionedStream(WolkvoxStream):
         )
 
     def complete_window(self, context: Context | None, window: Window) -> None:
-        """Move the bookmark to the window's end and write STATE: the window is done."""
+        """Move the bookmark to the window's end and write STATE: the window is done.
+
+        While the `all` partition catches up campaigns it did not cover, short of its
+        bookmark, only its progress moves (see `partitions.py`).
+        """
         state = self.get_context_state(context)
         window_end = earliest_utc(window.end, self.settings.tz)
         current = state.get("replication_key_value")
-        if current is None or parse_bookmark(current, where=self.name) < window_end:
-            state["replication_key"] = self.replication_key
-            state["replication_key_value"] = window_end.isoformat()
-        self.record_coverage(context, state)
+        behind = current is not None and window_end < parse_bookmark(current, where=self.name)
+        if behind and self.partition_value(context) == partitions.ALL and self.covered_alone is not None:
+            state[partitions.CATCH_UP] = window_end.isoformat()
+        else:
+            if not behind:
+                state["replication_key"] = self.replication_key
+                state["replication_key_value"] = window_end.isoformat()
+            self.record_coverage(context, state)
         self._tap.state_writer.write_state(self.tap_state)
 
 

@@ -13,7 +13,14 @@ side in `bookmarks.<stream>.partitions`, so switching modes loses nothing:
 `covers` on the `all` partition is the list of ids whose rows it emitted (`campaign_ids`
 then), or `"all"` when nothing was filtered. A campaign added to `campaign_ids` later
 was filtered out before, so it is read once on its own, from `start_date` (or its own
-bookmark) up to where the `all` partition starts: a catch-up partition.
+bookmark) up to where the `all` partition starts: a catch-up partition. It stops the second
+before the `all` partition's first one (lookback included), so no row is emitted twice.
+
+Without `campaign_ids` after runs with them, every other campaign was filtered out
+before: the `all` partition reads again from `start_date`, skipping only the covered
+campaigns' rows up to where it would have started. Until it passes its bookmark, its
+progress is kept in `catch_up`, and its bookmark and `covers` still say what the earlier
+runs emitted; then `covers` becomes `"all"`.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import typing as t
 
 ALL = "all"
 COVERS = "covers"
+CATCH_UP = "catch_up"
 
 
 def partition_states(stream_state: dict, param: str) -> dict[str, dict]:
@@ -43,8 +51,12 @@ def all_start(states: dict[str, dict], wanted: t.Collection[str]) -> str | None:
     """Where the `all` partition starts: its bookmark, else the earliest per-campaign one.
 
     Per-campaign bookmarks (written under `each`) count only for `wanted` campaigns,
-    when the user lists some.
+    when the user lists some. While it catches up the campaigns it did not cover (see
+    `covered_alone`): how far it got, or None (`start_date`).
     """
+    if covered_alone(states, wanted) is not None:
+        progress = states[ALL].get(CATCH_UP)
+        return progress if isinstance(progress, str) else None
     if own := bookmark_of(states.get(ALL)):
         return own
     marks = [
@@ -53,6 +65,21 @@ def all_start(states: dict[str, dict], wanted: t.Collection[str]) -> str | None:
         if value != ALL and (not wanted or value in wanted) and bookmark_of(state)
     ]
     return min(marks, key=dt.datetime.fromisoformat) if marks else None  # type: ignore[arg-type]
+
+
+def covered_alone(states: dict[str, dict], wanted: t.Collection[str]) -> list[str] | None:
+    """Without a list, after runs with one: the ids the `all` partition's bookmark covers.
+
+    Every other campaign's rows before it were filtered out, so the `all` partition reads
+    them from `start_date`. None when there is nothing to catch up.
+    """
+    if wanted or not bookmark_of(states.get(ALL)):
+        return None
+    covered = states[ALL].get(COVERS, ALL)
+    if covered == ALL:
+        return None
+    # A `covers` the tap did not write is taken as covering nothing: everything is read again.
+    return [value for value in covered if isinstance(value, str)] if isinstance(covered, list) else []
 
 
 def covered_by_all(states: dict[str, dict], value: str) -> bool:
