@@ -9,6 +9,7 @@ import typing as t
 from singer_sdk import typing as th
 
 from tap_wolkvox.client import INFORMATION_PATH, WolkvoxStream
+from tap_wolkvox.records import fill_keys
 from tap_wolkvox.report import WolkvoxReportStream
 from tap_wolkvox.usage import CallBudgetReached
 
@@ -30,7 +31,11 @@ def _texts(*names_and_descriptions: tuple[str, str]) -> list[th.Property]:
 
 
 class InformationStream(WolkvoxStream):
-    """`information.php?api=...`: a list read whole, one call per run when selected."""
+    """`information.php?api=...`: a list read whole, one call per run when selected.
+
+    Key fields follow the reports' rule (`records.NO_KEY`): never null or empty, which
+    every target refuses in a key.
+    """
 
     info_api: t.ClassVar[str]
     path = INFORMATION_PATH
@@ -42,9 +47,21 @@ class InformationStream(WolkvoxStream):
             self.log("max_calls_per_run reached before %s", self.info_api, level=logging.WARNING)
             return
         self.add_new_properties({key for row in rows for key in row})
+        if null_keys := sum(fill_keys(self.tidy(row), self.primary_keys) for row in rows):
+            self.log(
+                "%s: %d row(s) have a null or missing key field (%s): emitted with `(none)` in it",
+                self.info_api,
+                null_keys,
+                ", ".join(self.primary_keys),
+                level=logging.WARNING,
+            )
         if self.selected:
             self.usage.rows += len(rows)
         yield from rows
+
+    def tidy(self, row: Record) -> Record:
+        """A row as read, before the key rule; subclasses clean their fields here."""
+        return row
 
 
 class AgentsStream(InformationStream):
@@ -142,9 +159,7 @@ class CampaignsStream(InformationStream):
             yield from ({"campaign_id": campaign_id} for campaign_id in settings.campaign_ids)
             return
         for row in super().get_records(context):
-            if isinstance(row.get("campaign_id"), str):  # ids go into STATE and URLs: " 101" is 101
-                row["campaign_id"] = row["campaign_id"].strip()
-            self.listed[str(row.get("campaign_id"))] = row
+            self.listed[str(row["campaign_id"])] = row
             yield row
         if missing := [c for c in settings.campaign_ids if c not in self.listed]:
             self.log(
@@ -153,6 +168,11 @@ class CampaignsStream(InformationStream):
                 missing,
                 level=logging.WARNING,
             )
+
+    def tidy(self, row: Record) -> Record:
+        if isinstance(row.get("campaign_id"), str):  # ids go into STATE and URLs: " 101" is 101
+            row["campaign_id"] = row["campaign_id"].strip()
+        return row
 
     def generate_child_contexts(self, record: Record, context: Context | None) -> t.Iterable[Context | None]:
         if not self.is_extracted(record):
