@@ -23,6 +23,10 @@ if t.TYPE_CHECKING:
     from tap_wolkvox.records import Skip
 
 
+CAMPAIGN_TYPES = ("predictive", "preview")
+"""The campaign types of the campaign list (`type_campaign`), each read by its own reports."""
+
+
 class PartitionedStream(WolkvoxStream):
     """The partition and bookmark side of a report stream (see `report.WolkvoxReportStream`)."""
 
@@ -84,13 +88,18 @@ class PartitionedStream(WolkvoxStream):
         return covered
 
     def reads_campaign(self, context: Context | None) -> bool:
-        """Under `each`, whether the listed campaign is of the type this report covers."""
+        """Under `each`, whether the listed campaign is of the type this report covers.
+
+        A campaign whose type is not one a report covers (or not known) is read by every
+        campaign report: better a call answered 404 than rows never read.
+        """
         parent = self._tap.streams.get("campaigns") if self.parent_stream_type else None
         listed = getattr(parent, "listed", {})
         campaign = listed.get(self.partition_value(context) or "")
-        return (
-            campaign is None or not self.campaign_type or campaign.get("type_campaign") == self.campaign_type
-        )
+        if campaign is None or not self.campaign_type:
+            return True
+        kind = str(campaign.get("type_campaign") or "").strip().lower()
+        return kind == self.campaign_type or kind not in CAMPAIGN_TYPES
 
     def partition_value(self, context: Context | None) -> str | None:
         return (context or {}).get(self.partition_param) if self.partition_param else None

@@ -154,7 +154,7 @@ class CampaignsStream(InformationStream):
 
     def get_records(self, context: Context | None) -> t.Iterable[Record]:
         settings = self.settings
-        if settings.campaign_ids and not self.selected:
+        if settings.campaign_ids and not self.selected and not self.types_needed:
             # Only the campaign reports need this stream, and the campaigns are listed: no call.
             yield from ({"campaign_id": campaign_id} for campaign_id in settings.campaign_ids)
             return
@@ -168,6 +168,18 @@ class CampaignsStream(InformationStream):
                 missing,
                 level=logging.WARNING,
             )
+
+    @property
+    def types_needed(self) -> bool:
+        """Whether the selected campaign reports are of more than one campaign type.
+
+        Then the list is read for the types, so that each report is called only for
+        campaigns of its own: one call a run instead of one per campaign of the other
+        type per window, each answered 404. With reports of one type, the listed
+        campaigns are taken to be of it, at no call.
+        """
+        kinds = {getattr(child, "campaign_type", None) for child in self.child_streams if child.selected}
+        return len(kinds - {None}) > 1
 
     def tidy(self, row: Record) -> Record:
         if isinstance(row.get("campaign_id"), str):  # ids go into STATE and URLs: " 101" is 101

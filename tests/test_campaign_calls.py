@@ -97,3 +97,23 @@ def test_a_campaign_added_later_is_caught_up_once_on_its_own(emulator):
     calls_before = len(emulator.calls)
     run_tap(config(emulator, "all", campaign_ids=["101", "202"]), state=second.last_state)
     assert [c.params["campaign_id"] for c in emulator.calls[calls_before:]] == ["all"]  # once only
+
+
+def test_under_each_with_campaign_ids_each_report_is_called_only_for_campaigns_of_its_type(emulator, caplog):
+    caplog.set_level(logging.WARNING)  # default campaigns: 101, 202 predictive, 404 preview
+    settings = config(emulator, "each", end=dt.datetime(2026, 1, 10), campaign_ids=["101", "202", "404"])
+    run = run_tap(settings, select=("campaign_3", "campaign_5", "campaign_7"))
+    called = {(c.api, c.params.get("campaign_id")) for c in emulator.calls}
+    assert called == {
+        ("campaigns", None),  # one list call, for the types
+        ("campaign_3", "101"),
+        ("campaign_3", "202"),
+        ("campaign_7", "101"),
+        ("campaign_7", "202"),
+        ("campaign_5", "404"),
+    }
+    assert [c.api for c in emulator.calls].count("campaigns") == 1
+    assert all(c.status == 200 for c in emulator.calls)
+    assert "may not be enabled" not in caplog.text
+    assert {r["campaign_id"] for r in run.records_of("campaign_5")} == {"404"}
+    assert not run.records_of("campaigns")  # read for the types, not emitted
