@@ -68,8 +68,8 @@ class PartitionedStream(WolkvoxStream):
         return partitions.catch_up(self.partition_states, self.wanted)
 
     @cached_property
-    def covered_alone(self) -> list[str] | None:
-        """Without `campaign_ids` after runs with them: the campaigns the `all` bookmark covers.
+    def covered_alone(self) -> dict[str, str] | None:
+        """Without `campaign_ids`: the campaigns read on their own before, and up to which bookmark.
 
         The `all` partition then reads every other campaign again from `start_date` (see
         `partitions.py`); None when it need not.
@@ -77,10 +77,11 @@ class PartitionedStream(WolkvoxStream):
         if self.partition_param is None or self.parent_stream_type is not None:
             return None
         covered = partitions.covered_alone(self.partition_states, self.wanted)
-        if covered is not None and partitions.CATCH_UP not in self.partition_states[partitions.ALL]:
+        if covered is not None and partitions.CATCH_UP not in self.partition_states.get(partitions.ALL, {}):
             self.log(
-                "%s: the bookmark covers only %d campaign(s) (campaign_ids was set), so the other "
-                "campaigns' rows before it were skipped. Reading them from start_date, once.",
+                "%s: only %d campaign(s) were read up to the bookmark (with campaign_ids, or under "
+                "campaign_calls: each), so other campaigns' rows before it were never emitted. "
+                "Reading them from start_date, once.",
                 self.name,
                 len(covered),
                 level=logging.WARNING,
@@ -128,17 +129,15 @@ class PartitionedStream(WolkvoxStream):
             return not_listed
         if self.covered_alone is None:
             return None
-        covered = set(self.covered_alone)
-        # Where the `all` partition would have started: the covered campaigns' rows from there on are emitted.
-        mark = partitions.bookmark_of(self.partition_states[partitions.ALL])
-        since = self.range_from(parse_bookmark(mark, where=f"{self.name}{self.describe_partition(context)}"))[
-            0
-        ]
+        # Where each would have started: its rows from there on are emitted.
+        since = {
+            value: self.range_from(parse_bookmark(mark, where=f"{self.name}, campaign {value}"))[0]
+            for value, mark in self.covered_alone.items()
+        }
 
         def read_before(row: dict, naive: dt.datetime | None) -> str | None:
-            if naive is not None and naive < since and str(row.get(param) or "").strip() in covered:
-                return "read_before"
-            return None
+            start = since.get(str(row.get(param) or "").strip())
+            return "read_before" if start is not None and naive is not None and naive < start else None
 
         return read_before
 

@@ -16,11 +16,11 @@ was filtered out before, so it is read once on its own, from `start_date` (or it
 bookmark) up to where the `all` partition starts: a catch-up partition. It stops the second
 before the `all` partition's first one (lookback included), so no row is emitted twice.
 
-Without `campaign_ids` after runs with them, every other campaign was filtered out
-before: the `all` partition reads again from `start_date`, skipping only the covered
-campaigns' rows up to where it would have started. Until it passes its bookmark, its
-progress is kept in `catch_up`, and its bookmark and `covers` still say what the earlier
-runs emitted; then `covers` becomes `"all"`.
+Without `campaign_ids`, after runs with them (or under `each`), every other campaign
+was never read: the `all` partition reads again from `start_date`, skipping only the
+covered campaigns' rows up to where each would have started. Until it passes its
+bookmark, its progress is kept in `catch_up`, and its bookmark and `covers` still say
+what the earlier runs emitted; then `covers` becomes `"all"`.
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ def all_start(states: dict[str, dict], wanted: t.Collection[str]) -> str | None:
     """Where the `all` partition starts: its bookmark, else the earliest per-campaign one.
 
     Per-campaign bookmarks (written under `each`) count only for `wanted` campaigns,
-    when the user lists some. While it catches up the campaigns it did not cover (see
-    `covered_alone`): how far it got, or None (`start_date`).
+    when the user lists some. Without a list, while it catches up the campaigns not read
+    before (see `covered_alone`): how far it got, or None (`start_date`).
     """
     if covered_alone(states, wanted) is not None:
-        progress = states[ALL].get(CATCH_UP)
+        progress = states.get(ALL, {}).get(CATCH_UP)
         return progress if isinstance(progress, str) else None
     if own := bookmark_of(states.get(ALL)):
         return own
@@ -67,19 +67,25 @@ def all_start(states: dict[str, dict], wanted: t.Collection[str]) -> str | None:
     return min(marks, key=dt.datetime.fromisoformat) if marks else None  # type: ignore[arg-type]
 
 
-def covered_alone(states: dict[str, dict], wanted: t.Collection[str]) -> list[str] | None:
-    """Without a list, after runs with one: the ids the `all` partition's bookmark covers.
+def covered_alone(states: dict[str, dict], wanted: t.Collection[str]) -> dict[str, str] | None:
+    """Without a list: the ids read on their own before, each with the bookmark it was read up to.
 
-    Every other campaign's rows before it were filtered out, so the `all` partition reads
-    them from `start_date`. None when there is nothing to catch up.
+    After runs with `campaign_ids` (the `all` partition's `covers`), or under `each`
+    (per-campaign bookmarks), every other campaign's rows before them were never
+    emitted: the `all` partition reads them from `start_date`. None when there is nothing
+    to catch up.
     """
-    if wanted or not bookmark_of(states.get(ALL)):
+    if wanted:
         return None
-    covered = states[ALL].get(COVERS, ALL)
-    if covered == ALL:
-        return None
-    # A `covers` the tap did not write is taken as covering nothing: everything is read again.
-    return [value for value in covered if isinstance(value, str)] if isinstance(covered, list) else []
+    if own := bookmark_of(states.get(ALL)):
+        covered = states[ALL].get(COVERS, ALL)
+        if covered == ALL:
+            return None
+        # A `covers` the tap did not write is taken as covering nothing: everything is read again.
+        ids = [value for value in covered if isinstance(value, str)] if isinstance(covered, list) else []
+        return dict.fromkeys(ids, own)
+    marks = {value: mark for value, state in states.items() if value != ALL and (mark := bookmark_of(state))}
+    return marks or None
 
 
 def covered_by_all(states: dict[str, dict], value: str) -> bool:

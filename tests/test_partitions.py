@@ -37,7 +37,7 @@ def test_a_first_run_in_all_mode_starts_at_start_date_with_nothing_to_catch_up()
 
 def test_from_each_mode_the_all_partition_starts_at_the_earliest_campaign_bookmark():
     before = states(_101=LATE, _202=EARLY, _303=MID)
-    assert all_start(before, ()) == EARLY
+    assert all_start(before, ()) is None  # without a list: start_date, for campaigns never read (below)
     assert all_start(before, ("101", "303")) == MID  # only the listed campaigns count
     assert catch_up(before, ("101", "404")) == ["404"]  # never read: caught up to MID... on its own
 
@@ -65,11 +65,18 @@ def test_covers_records_the_filter():
 
 def test_without_campaign_ids_after_runs_with_them_the_all_partition_reads_again_from_start_date():
     after = states(all=LATE, covers=["101"])
-    assert covered_alone(after, ()) == ["101"]
+    assert covered_alone(after, ()) == {"101": LATE}
     assert all_start(after, ()) is None  # start_date: the other campaigns were never emitted
     assert all_start(states(all=LATE, covers=["101"], catch_up=MID), ()) == MID  # an interrupted catch-up
     assert catch_up(after, ()) == []  # no per-campaign partitions: one `all` read
     assert covered_alone(after, ("101",)) is None and all_start(after, ("101",)) == LATE
     assert covered_alone(states(all=LATE), ()) is None  # nothing was filtered
-    assert covered_alone(states(all=LATE, covers=7), ()) == []  # a `covers` the tap did not write: none
-    assert covered_alone(states(_101=LATE), ()) is None
+    assert covered_alone(states(all=LATE, covers=7), ()) == {}  # a `covers` the tap did not write: none
+
+
+def test_from_each_mode_without_campaign_ids_campaigns_never_read_are_caught_up_from_start_date():
+    before = states(_101=LATE, _202=EARLY, _303=None)
+    assert covered_alone(before, ()) == {"101": LATE, "202": EARLY}  # each read up to its own bookmark
+    assert all_start(before, ()) is None
+    assert covered_alone(before, ("101",)) is None  # with a list: the earliest listed bookmark, as before
+    assert covered_alone({}, ()) is None  # a first run
