@@ -110,13 +110,17 @@ class PartitionedStream(WolkvoxStream):
         return "".join(f", {name.removesuffix('_id')} {value}" for name, value in (context or {}).items())
 
     def skips_row(self, context: Context | None) -> Skip | None:
-        """Under `all`, why a row is not emitted (see `records.Skip`); None: every row is.
+        """Why a row is not emitted (see `records.Skip`); None: every row is.
 
-        With `campaign_ids`, rows of other campaigns, and rows without a campaign, are
-        not. While catching up the campaigns not covered (`covered_alone`), the covered
-        ones' rows before where the `all` partition would have started are not.
+        A catch-up partition leaves the `all` partition's first second to it. Under `all`
+        with `campaign_ids`, rows of other campaigns, and rows without a campaign, are not
+        emitted; while catching up campaigns not read before (`covered_alone`), neither are
+        the covered ones' rows before where each would have started.
         """
         param = self.partition_param
+        if self.is_catch_up(context):
+            all_from = self.all_from()
+            return lambda _, naive: "edge" if naive is not None and naive >= all_from else None
         if param is None or self.partition_value(context) != partitions.ALL:
             return None
         if self.wanted:
@@ -168,15 +172,23 @@ class PartitionedStream(WolkvoxStream):
     def partition_range(self, context: Context | None, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
         """This partition's range up to `end`, naive local; empty (start after end) if none.
 
-        A catch-up partition stops the second before the `all` partition's range starts:
-        no row is read, and emitted, by both.
+        A catch-up partition stops at the `all` partition's first second, which it shares
+        as windows share theirs (the API's `date_end` may be exclusive); the rows of that
+        second are left to the `all` partition (`skips_row`), so no row is emitted twice.
         """
         start, last = self.range_from(self.read_bookmark(context), end)
-        param = self.partition_param
-        if param and self.parent_stream_type is None and self.partition_value(context) in self.catch_up_ids:
-            all_from = self.range_from(self.read_bookmark({param: partitions.ALL}), end)[0]
-            last = min(last, all_from - ONE_SECOND)
+        if self.is_catch_up(context):
+            all_from = self.all_from(end)
+            last = min(last, all_from) if all_from > start else start - ONE_SECOND
         return start, last
+
+    def is_catch_up(self, context: Context | None) -> bool:
+        """Whether this is a catch-up partition: a campaign read on its own under `all`."""
+        return self.parent_stream_type is None and self.partition_value(context) in self.catch_up_ids
+
+    def all_from(self, end: dt.datetime | None = None) -> dt.datetime:
+        """Where the `all` partition's range starts this run, naive local."""
+        return self.range_from(self.read_bookmark({self.partition_param or "": partitions.ALL}), end)[0]
 
     def record_coverage(self, context: Context | None, state: dict) -> None:
         """On the `all` partition's state: which campaigns its bookmark covers."""

@@ -13,8 +13,9 @@ side in `bookmarks.<stream>.partitions`, so switching modes loses nothing:
 `covers` on the `all` partition is the list of ids whose rows it emitted (`campaign_ids`
 then), or `"all"` when nothing was filtered. A campaign added to `campaign_ids` later
 was filtered out before, so it is read once on its own, from `start_date` (or its own
-bookmark) up to where the `all` partition starts: a catch-up partition. It stops the second
-before the `all` partition's first one (lookback included), so no row is emitted twice.
+bookmark) up to where the `all` partition starts: a catch-up partition. It shares the
+`all` partition's first second (lookback included) as windows share theirs, and leaves
+that second's rows to it, so no row is emitted twice.
 
 Without `campaign_ids`, after runs with them (or under `each`), every other campaign
 was never read: the `all` partition reads again from `start_date`, skipping only the

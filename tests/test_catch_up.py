@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections import Counter
 
+import pytest
 from conftest import base_config, expected_keys, key, run_tap
 
 from wolkvox_emulator import Campaign
@@ -52,6 +53,21 @@ def test_a_catch_up_and_the_all_partition_emit_no_key_twice_in_one_run(emulator)
     assert twice(second.records) == {}
     got = {key(r) for r in first.records + second.records}
     assert got == set(expected_keys(emulator, ["101", "202"], START, END))
+
+
+@pytest.mark.parametrize("end_exclusive", [False, True])
+def test_a_catch_up_shares_the_all_partitions_first_second_whichever_way_the_api_reads_date_end(
+    emulator, end_exclusive
+):
+    three_campaigns(emulator)
+    emulator.end_exclusive = end_exclusive
+    first = run_tap(config(emulator, end=MIDNIGHT, campaign_ids=["101"]))
+    second = run_tap(config(emulator, campaign_ids=["101", "202"]), state=first.last_state)
+    assert twice(second.records) == {}
+    caught_up = [r for r in second.records if r["campaign_id"] == "202"]
+    # 202's rows at 23:59:59 and 00:00:00 around the bookmark: neither lost nor doubled.
+    assert {"2026-01-19 23:59:59", "2026-01-20 00:00:00"} <= {r["date_local"] for r in caught_up}
+    assert {key(r) for r in caught_up} == set(expected_keys(emulator, ["202"], START, END))
 
 
 def test_dropping_campaign_ids_reads_the_other_campaigns_from_start_date_once(emulator, caplog):
