@@ -48,6 +48,14 @@ def bookmark_of(state: dict | None) -> str | None:
     return (state or {}).get("replication_key_value")
 
 
+def is_bookmark(value: object) -> bool:
+    """Whether `value` is a bookmark as the tap writes it: ISO 8601 with an offset."""
+    try:
+        return isinstance(value, str) and dt.datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
 def all_start(states: dict[str, dict], wanted: t.Collection[str]) -> str | None:
     """Where the `all` partition starts: its bookmark, else the earliest per-campaign one.
 
@@ -57,7 +65,7 @@ def all_start(states: dict[str, dict], wanted: t.Collection[str]) -> str | None:
     """
     if covered_alone(states, wanted) is not None:
         progress = states.get(ALL, {}).get(CATCH_UP)
-        return progress if isinstance(progress, str) else None
+        return progress if is_bookmark(progress) else None  # one the tap did not write: start over
     if own := bookmark_of(states.get(ALL)):
         return own
     marks = [

@@ -7,6 +7,9 @@
 - Rows dated outside the window asked for (on the field the API selects by) are
   skipped: their own window reads them. So are the rows of a window's first second
   that the previous window, which shares that second, already emitted.
+- Rows the partition does not emit (`Skip`: other campaigns' under `all` with
+  `campaign_ids`, ...) are skipped and counted by reason; those without a campaign_id
+  then draw a warning, since no campaign_ids can select them.
 """
 
 from __future__ import annotations

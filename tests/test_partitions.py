@@ -68,6 +68,7 @@ def test_without_campaign_ids_after_runs_with_them_the_all_partition_reads_again
     assert covered_alone(after, ()) == {"101": LATE}
     assert all_start(after, ()) is None  # start_date: the other campaigns were never emitted
     assert all_start(states(all=LATE, covers=["101"], catch_up=MID), ()) == MID  # an interrupted catch-up
+    assert all_start(states(all=LATE, covers=["101"], catch_up="soon"), ()) is None  # not one the tap wrote
     assert catch_up(after, ()) == []  # no per-campaign partitions: one `all` read
     assert covered_alone(after, ("101",)) is None and all_start(after, ("101",)) == LATE
     assert covered_alone(states(all=LATE), ()) is None  # nothing was filtered
