@@ -37,7 +37,7 @@ ODD_ROWS = {
 
 SKIPPED_ROWS = {
     "not_selected": "of campaigns not in campaign_ids skipped",
-    "read_before": "of campaigns read up to the bookmark before skipped",
+    "read_before": "of campaigns already read up to their bookmark skipped",
 }
 """Kinds of rows skipped on purpose, as an INFO line says them."""
 

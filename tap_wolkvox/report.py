@@ -100,7 +100,7 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
 
         The end is `end_date` or now, and never later than now: a window (and so a
         bookmark) past now would skip the rows written after the call. A catch-up
-        partition ends the second before the `all` partition's range starts.
+        partition ends where the `all` partition's range starts (`partition_range`).
         """
         now = dt.datetime.now(dt.timezone.utc)
         return self.partition_range(context, min(self.settings.end_date or now, now))
