@@ -27,6 +27,14 @@ CAMPAIGN_TYPES = ("predictive", "preview")
 """The campaign types of the campaign list (`type_campaign`), each read by its own reports."""
 
 
+class CampaignList(t.Protocol):
+    """The campaigns stream, as its child reports see it (`streams.CampaignsStream`)."""
+
+    listed: dict[str, dict]
+
+    def learn_types(self) -> dict[str, dict]: ...
+
+
 class PartitionedStream(WolkvoxStream):
     """The partition and bookmark side of a report stream (see `report.WolkvoxReportStream`)."""
 
@@ -88,19 +96,45 @@ class PartitionedStream(WolkvoxStream):
             )
         return covered
 
+    def kind_of_campaign(self, context: Context | None, *, learn: bool = False) -> str | None:
+        """Under `each`, the listed campaign's type (`predictive`, `preview`); None if unknown.
+
+        With `learn`, a type not known is asked for (one list call a run at most).
+        """
+        parent = t.cast(
+            "CampaignList | None", self._tap.streams.get("campaigns") if self.parent_stream_type else None
+        )
+        listed = {} if parent is None else parent.learn_types() if learn else parent.listed
+        campaign = listed.get(self.partition_value(context) or "")
+        kind = str((campaign or {}).get("type_campaign") or "").strip().lower()
+        return kind if kind in CAMPAIGN_TYPES else None
+
     def reads_campaign(self, context: Context | None) -> bool:
         """Under `each`, whether the listed campaign is of the type this report covers.
 
-        A campaign whose type is not one a report covers (or not known) is read by every
-        campaign report: better a call answered 404 than rows never read.
+        A campaign whose type is not known is read by every campaign report: better a
+        call answered 404 than rows never read.
         """
-        parent = self._tap.streams.get("campaigns") if self.parent_stream_type else None
-        listed = getattr(parent, "listed", {})
-        campaign = listed.get(self.partition_value(context) or "")
-        if campaign is None or not self.campaign_type:
+        kind = self.kind_of_campaign(context)
+        return kind is None or not self.campaign_type or kind == self.campaign_type
+
+    def expects_rows(self, context: Context | None) -> bool:
+        """Whether a long range without rows is news: not for a listed campaign of another type."""
+        kind = self.kind_of_campaign(context, learn=True) if self.campaign_type else None
+        if kind is None or kind == self.campaign_type:
             return True
-        kind = str(campaign.get("type_campaign") or "").strip().lower()
-        return kind == self.campaign_type or kind not in CAMPAIGN_TYPES
+        self.log(
+            "%s%s: no rows, as it is a %s campaign and %s covers %s ones. Leave it out of "
+            "campaign_ids, or deselect %s.",
+            self.name,
+            self.describe_partition(context),
+            kind,
+            self.name,
+            self.campaign_type,
+            self.name,
+            level=logging.WARNING,
+        )
+        return False
 
     def partition_value(self, context: Context | None) -> str | None:
         return (context or {}).get(self.partition_param) if self.partition_param else None

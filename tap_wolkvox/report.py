@@ -120,7 +120,7 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
         if start > end:
             return  # a catch-up with nothing before the `all` partition's range
         emitted = yield from self.read_windows(context, start, end)
-        if not emitted and end - start >= NOTHING_FOR:
+        if not emitted and end - start >= NOTHING_FOR and self.expects_rows(context):
             self.log(
                 "%s%s: no rows at all in %s..%s. If the operation had activity then, this report "
                 "may not be enabled for it (the API answers 404 as for an empty window): ask Wolkvox, "

@@ -151,6 +151,7 @@ class CampaignsStream(InformationStream):
         super().__init__(*args, **kwargs)
         self.listed: dict[str, Record] = {}
         """The campaign list as read this run, by id (empty when it was not read)."""
+        self.types_asked = False
 
     def get_records(self, context: Context | None) -> t.Iterable[Record]:
         settings = self.settings
@@ -180,6 +181,18 @@ class CampaignsStream(InformationStream):
         """
         kinds = {getattr(child, "campaign_type", None) for child in self.child_streams if child.selected}
         return len(kinds - {None}) > 1
+
+    def learn_types(self) -> dict[str, Record]:
+        """The campaign list by id: as read this run, else read now, once (for the types)."""
+        if not self.listed and not self.types_asked:
+            self.types_asked = True
+            try:
+                rows = self.fetch_information(self.info_api)
+            except CallBudgetReached:
+                return self.listed
+            for row in rows:
+                self.listed[str(self.tidy(row).get("campaign_id"))] = row
+        return self.listed
 
     def tidy(self, row: Record) -> Record:
         if isinstance(row.get("campaign_id"), str):  # ids go into STATE and URLs: " 101" is 101
