@@ -3,7 +3,8 @@
 A report with a partition parameter (`campaign_id`, `skill_id`) is read with the value
 `all`, or, for campaign reports under `campaign_calls: each`, once per campaign as the
 campaign list's child. The rules, as pure functions over STATE, are in `partitions.py`;
-this class applies them to a stream and its settings.
+this class applies them to a stream and its settings. `CampaignTypedStream` says which
+listed campaigns a campaign report covers under `each`, by their type.
 """
 
 from __future__ import annotations
@@ -35,13 +36,65 @@ class CampaignList(t.Protocol):
     def learn_types(self) -> dict[str, dict]: ...
 
 
-class PartitionedStream(WolkvoxStream):
-    """The partition and bookmark side of a report stream (see `report.WolkvoxReportStream`)."""
+class CampaignTypedStream(WolkvoxStream):
+    """Which campaigns a campaign report covers, by type, under `campaign_calls: each`."""
 
     partition_param: t.ClassVar[str | None] = None
     """`campaign_id` or `skill_id`: read with the value `all` (see `partitions.py`)."""
     campaign_type: t.ClassVar[str | None] = None
     """`predictive` or `preview`: under `each`, the campaigns of the list it is read for."""
+
+    def partition_value(self, context: Context | None) -> str | None:
+        return (context or {}).get(self.partition_param) if self.partition_param else None
+
+    def describe_partition(self, context: Context | None) -> str:
+        """`, campaign 101` for log lines; '' for a stream without partitions."""
+        return "".join(f", {name.removesuffix('_id')} {value}" for name, value in (context or {}).items())
+
+    def kind_of_campaign(self, context: Context | None, *, learn: bool = False) -> str | None:
+        """Under `each`, the listed campaign's type (`predictive`, `preview`); None if unknown.
+
+        With `learn`, a type not known is asked for (one list call a run at most).
+        """
+        parent = t.cast(
+            "CampaignList | None", self._tap.streams.get("campaigns") if self.parent_stream_type else None
+        )
+        listed = {} if parent is None else parent.learn_types() if learn else parent.listed
+        campaign = listed.get(self.partition_value(context) or "")
+        kind = str((campaign or {}).get("type_campaign") or "").strip().lower()
+        return kind if kind in CAMPAIGN_TYPES else None
+
+    def reads_campaign(self, context: Context | None) -> bool:
+        """Under `each`, whether the listed campaign is of the type this report covers.
+
+        A campaign whose type is not known is read by every campaign report: better a
+        call answered 404 than rows never read.
+        """
+        kind = self.kind_of_campaign(context)
+        return kind is None or not self.campaign_type or kind == self.campaign_type
+
+    def expects_rows(self, context: Context | None) -> bool:
+        """Whether a long range without rows is news: not for a listed campaign of another type."""
+        kind = self.kind_of_campaign(context, learn=True) if self.campaign_type else None
+        if kind is None or kind == self.campaign_type:
+            return True
+        self.log(
+            "%s%s: no rows, as it is a %s campaign and %s covers %s ones. Leave it out of "
+            "campaign_ids, or deselect %s.",
+            self.name,
+            self.describe_partition(context),
+            kind,
+            self.name,
+            self.campaign_type,
+            self.name,
+            level=logging.WARNING,
+        )
+        return False
+
+
+class PartitionedStream(CampaignTypedStream):
+    """The partition and bookmark side of a report stream (see `report.WolkvoxReportStream`)."""
+
     min_lookback: t.ClassVar[dt.timedelta] = dt.timedelta(0)
     """How far back an incremental run re-reads at least, for rows that change after the fact."""
 
@@ -96,53 +149,6 @@ class PartitionedStream(WolkvoxStream):
             )
         return covered
 
-    def kind_of_campaign(self, context: Context | None, *, learn: bool = False) -> str | None:
-        """Under `each`, the listed campaign's type (`predictive`, `preview`); None if unknown.
-
-        With `learn`, a type not known is asked for (one list call a run at most).
-        """
-        parent = t.cast(
-            "CampaignList | None", self._tap.streams.get("campaigns") if self.parent_stream_type else None
-        )
-        listed = {} if parent is None else parent.learn_types() if learn else parent.listed
-        campaign = listed.get(self.partition_value(context) or "")
-        kind = str((campaign or {}).get("type_campaign") or "").strip().lower()
-        return kind if kind in CAMPAIGN_TYPES else None
-
-    def reads_campaign(self, context: Context | None) -> bool:
-        """Under `each`, whether the listed campaign is of the type this report covers.
-
-        A campaign whose type is not known is read by every campaign report: better a
-        call answered 404 than rows never read.
-        """
-        kind = self.kind_of_campaign(context)
-        return kind is None or not self.campaign_type or kind == self.campaign_type
-
-    def expects_rows(self, context: Context | None) -> bool:
-        """Whether a long range without rows is news: not for a listed campaign of another type."""
-        kind = self.kind_of_campaign(context, learn=True) if self.campaign_type else None
-        if kind is None or kind == self.campaign_type:
-            return True
-        self.log(
-            "%s%s: no rows, as it is a %s campaign and %s covers %s ones. Leave it out of "
-            "campaign_ids, or deselect %s.",
-            self.name,
-            self.describe_partition(context),
-            kind,
-            self.name,
-            self.campaign_type,
-            self.name,
-            level=logging.WARNING,
-        )
-        return False
-
-    def partition_value(self, context: Context | None) -> str | None:
-        return (context or {}).get(self.partition_param) if self.partition_param else None
-
-    def describe_partition(self, context: Context | None) -> str:
-        """`, campaign 101` for log lines; '' for a stream without partitions."""
-        return "".join(f", {name.removesuffix('_id')} {value}" for name, value in (context or {}).items())
-
     def skips_row(self, context: Context | None) -> Skip | None:
         """Why a row is not emitted (see `records.Skip`); None: every row is.
 
@@ -153,31 +159,18 @@ class PartitionedStream(WolkvoxStream):
         """
         param = self.partition_param
         if self.is_catch_up(context):
-            all_from = self.all_from()
-            return lambda _, naive: "edge" if naive is not None and naive >= all_from else None
+            return partitions.left_to_all(self.all_from())
         if param is None or self.partition_value(context) != partitions.ALL:
             return None
         if self.wanted:
-            listed = set(self.wanted)
-
-            def not_listed(row: dict, _: dt.datetime | None) -> str | None:
-                campaign = str(row.get(param) or "").strip()
-                return None if campaign in listed else "not_selected" if campaign else "no_campaign"
-
-            return not_listed
+            return partitions.not_listed(param, self.wanted)
         if self.covered_alone is None:
             return None
-        # Where each would have started: its rows from there on are emitted.
         since = {
             value: self.range_from(parse_bookmark(mark, where=f"{self.name}, campaign {value}"))[0]
             for value, mark in self.covered_alone.items()
         }
-
-        def read_before(row: dict, naive: dt.datetime | None) -> str | None:
-            start = since.get(str(row.get(param) or "").strip())
-            return "read_before" if start is not None and naive is not None and naive < start else None
-
-        return read_before
+        return partitions.read_before(param, since)
 
     def partition_start(self, context: Context | None) -> str | None:
         """This partition's bookmark, or where it takes over from another (see `partitions.py`)."""

@@ -29,6 +29,9 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+if t.TYPE_CHECKING:
+    from tap_wolkvox.records import Skip
+
 ALL = "all"
 COVERS = "covers"
 CATCH_UP = "catch_up"
@@ -125,3 +128,32 @@ def catch_up(states: dict[str, dict], wanted: t.Collection[str]) -> list[str]:
 def covers(wanted: t.Collection[str]) -> list[str] | str:
     """What the `all` partition records it emitted: the wanted ids, or every one."""
     return sorted(wanted) if wanted else ALL
+
+
+# -- rows a partition skips (`records.Skip`) --------------------------------------------
+
+
+def not_listed(param: str, wanted: t.Collection[str]) -> Skip:
+    """Under `all` with `campaign_ids`: other campaigns' rows, and rows without a campaign."""
+    listed = set(wanted)
+
+    def skip(row: dict, _: dt.datetime | None) -> str | None:
+        value = str(row.get(param) or "").strip()
+        return None if value in listed else "not_selected" if value else "no_campaign"
+
+    return skip
+
+
+def read_before(param: str, since: dict[str, dt.datetime]) -> Skip:
+    """Rows of campaigns read before, dated before where each would have started (naive local)."""
+
+    def skip(row: dict, naive: dt.datetime | None) -> str | None:
+        start = since.get(str(row.get(param) or "").strip())
+        return "read_before" if start is not None and naive is not None and naive < start else None
+
+    return skip
+
+
+def left_to_all(all_from: dt.datetime) -> Skip:
+    """A catch-up's rows from the `all` partition's first second (naive local): it emits them."""
+    return lambda _, naive: "edge" if naive is not None and naive >= all_from else None
