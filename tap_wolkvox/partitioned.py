@@ -3,30 +3,100 @@
 A report with a partition parameter (`campaign_id`, `skill_id`) is read with the value
 `all`, or, for campaign reports under `campaign_calls: each`, once per campaign as the
 campaign list's child. The rules, as pure functions over STATE, are in `partitions.py`;
-this class applies them to a stream and its settings.
+this class applies them to a stream and its settings. `CampaignTypedStream` says which
+listed campaigns a campaign report covers under `each`, by their type.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import typing as t
 from functools import cached_property
 
 from tap_wolkvox import partitions
 from tap_wolkvox.client import WolkvoxStream
-from tap_wolkvox.windows import Window, earliest_utc
+from tap_wolkvox.windows import ONE_SECOND, Window, earliest_utc, incremental_start, naive_span
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
+    from tap_wolkvox.records import Skip
 
-class PartitionedStream(WolkvoxStream):
-    """The partition and bookmark side of a report stream (see `report.WolkvoxReportStream`)."""
+
+CAMPAIGN_TYPES = ("predictive", "preview")
+"""The campaign types of the campaign list (`type_campaign`), each read by its own reports."""
+
+
+class CampaignList(t.Protocol):
+    """The campaigns stream, as its child reports see it (`streams.CampaignsStream`)."""
+
+    listed: dict[str, dict]
+
+    def learn_types(self) -> dict[str, dict]: ...
+
+
+class CampaignTypedStream(WolkvoxStream):
+    """Which campaigns a campaign report covers, by type, under `campaign_calls: each`."""
 
     partition_param: t.ClassVar[str | None] = None
     """`campaign_id` or `skill_id`: read with the value `all` (see `partitions.py`)."""
     campaign_type: t.ClassVar[str | None] = None
     """`predictive` or `preview`: under `each`, the campaigns of the list it is read for."""
+
+    def partition_value(self, context: Context | None) -> str | None:
+        return (context or {}).get(self.partition_param) if self.partition_param else None
+
+    def describe_partition(self, context: Context | None) -> str:
+        """`, campaign 101` for log lines; '' for a stream without partitions."""
+        return "".join(f", {name.removesuffix('_id')} {value}" for name, value in (context or {}).items())
+
+    def kind_of_campaign(self, context: Context | None, *, learn: bool = False) -> str | None:
+        """Under `each`, the listed campaign's type (`predictive`, `preview`); None if unknown.
+
+        With `learn`, a type not known is asked for (one list call a run at most).
+        """
+        parent = t.cast(
+            "CampaignList | None", self._tap.streams.get("campaigns") if self.parent_stream_type else None
+        )
+        listed = {} if parent is None else parent.learn_types() if learn else parent.listed
+        campaign = listed.get(self.partition_value(context) or "")
+        kind = str((campaign or {}).get("type_campaign") or "").strip().lower()
+        return kind if kind in CAMPAIGN_TYPES else None
+
+    def reads_campaign(self, context: Context | None) -> bool:
+        """Under `each`, whether the listed campaign is of the type this report covers.
+
+        A campaign whose type is not known is read by every campaign report: better a
+        call answered 404 than rows never read.
+        """
+        kind = self.kind_of_campaign(context)
+        return kind is None or not self.campaign_type or kind == self.campaign_type
+
+    def expects_rows(self, context: Context | None) -> bool:
+        """Whether a long range without rows is news: not for a listed campaign of another type."""
+        kind = self.kind_of_campaign(context, learn=True) if self.campaign_type else None
+        if kind is None or kind == self.campaign_type:
+            return True
+        self.log(
+            "%s%s: no rows, as it is a %s campaign and %s covers %s ones. Leave it out of "
+            "campaign_ids, or deselect %s.",
+            self.name,
+            self.describe_partition(context),
+            kind,
+            self.name,
+            self.campaign_type,
+            self.name,
+            level=logging.WARNING,
+        )
+        return False
+
+
+class PartitionedStream(CampaignTypedStream):
+    """The partition and bookmark side of a report stream (see `report.WolkvoxReportStream`)."""
+
+    min_lookback: t.ClassVar[dt.timedelta] = dt.timedelta(0)
+    """How far back an incremental run re-reads at least, for rows that change after the fact."""
 
     @property
     def wanted(self) -> tuple[str, ...]:
@@ -58,29 +128,49 @@ class PartitionedStream(WolkvoxStream):
     def catch_up_ids(self) -> list[str]:
         return partitions.catch_up(self.partition_states, self.wanted)
 
-    def reads_campaign(self, context: Context | None) -> bool:
-        """Under `each`, whether the listed campaign is of the type this report covers."""
-        parent = self._tap.streams.get("campaigns") if self.parent_stream_type else None
-        listed = getattr(parent, "listed", {})
-        campaign = listed.get(self.partition_value(context) or "")
-        return (
-            campaign is None or not self.campaign_type or campaign.get("type_campaign") == self.campaign_type
-        )
+    @cached_property
+    def covered_alone(self) -> dict[str, str] | None:
+        """Without `campaign_ids`: the campaigns read on their own before, and up to which bookmark.
 
-    def partition_value(self, context: Context | None) -> str | None:
-        return (context or {}).get(self.partition_param) if self.partition_param else None
-
-    def describe_partition(self, context: Context | None) -> str:
-        """`, campaign 101` for log lines; '' for a stream without partitions."""
-        return "".join(f", {name.removesuffix('_id')} {value}" for name, value in (context or {}).items())
-
-    def keeps_row(self, context: Context | None) -> t.Callable[[dict], bool] | None:
-        """Under `all`, only the listed campaigns' rows are emitted."""
-        wanted, param = self.wanted, self.partition_param
-        if not wanted or param is None or self.partition_value(context) != partitions.ALL:
+        The `all` partition then reads every other campaign again from `start_date` (see
+        `partitions.py`); None when it need not.
+        """
+        if self.partition_param is None or self.parent_stream_type is not None:
             return None
-        listed = set(wanted)
-        return lambda row: str(row.get(param) or "").strip() in listed
+        covered = partitions.covered_alone(self.partition_states, self.wanted)
+        if covered is not None and partitions.CATCH_UP not in self.partition_states.get(partitions.ALL, {}):
+            self.log(
+                "%s: only %d campaign(s) were read up to the bookmark (with campaign_ids, or under "
+                "campaign_calls: each), so other campaigns' rows before it were never emitted. "
+                "Reading them from start_date, once.",
+                self.name,
+                len(covered),
+                level=logging.WARNING,
+            )
+        return covered
+
+    def skips_row(self, context: Context | None) -> Skip | None:
+        """Why a row is not emitted (see `records.Skip`); None: every row is.
+
+        A catch-up partition leaves the `all` partition's first second to it. Under `all`
+        with `campaign_ids`, rows of other campaigns, and rows without a campaign, are not
+        emitted; while catching up campaigns not read before (`covered_alone`), neither are
+        the covered ones' rows before where each would have started.
+        """
+        param = self.partition_param
+        if self.is_catch_up(context):
+            return partitions.left_to_all(self.all_from())
+        if param is None or self.partition_value(context) != partitions.ALL:
+            return None
+        if self.wanted:
+            return partitions.not_listed(param, self.wanted)
+        if self.covered_alone is None:
+            return None
+        since = {
+            value: self.range_from(parse_bookmark(mark, where=f"{self.name}, campaign {value}"))[0]
+            for value, mark in self.covered_alone.items()
+        }
+        return partitions.read_before(param, since)
 
     def partition_start(self, context: Context | None) -> str | None:
         """This partition's bookmark, or where it takes over from another (see `partitions.py`)."""
@@ -91,16 +181,47 @@ class PartitionedStream(WolkvoxStream):
             return partitions.all_start(self.partition_states, self.wanted)
         return partitions.start_of(self.partition_states, value)
 
-    def catch_up_end(self, context: Context | None) -> str | None:
-        """Where a catch-up partition stops: where the `all` partition starts; else None."""
-        if self.parent_stream_type is None and self.partition_value(context) in self.catch_up_ids:
-            return partitions.all_start(self.partition_states, self.wanted)
-        return None
+    @property
+    def lookback(self) -> dt.timedelta:
+        return max(self.settings.lookback, self.min_lookback)
+
+    def range_from(
+        self, bookmark: dt.datetime | None, end: dt.datetime | None = None
+    ) -> tuple[dt.datetime, dt.datetime]:
+        """What a read from `bookmark` to `end` (aware; default now) covers, naive local.
+
+        It starts at the bookmark minus the lookback, never before `start_date`.
+        """
+        end = end or dt.datetime.now(dt.timezone.utc)
+        start = incremental_start(bookmark, self.settings.start_date, self.lookback)
+        return naive_span(min(start, end), end, self.settings.tz)
+
+    def partition_range(self, context: Context | None, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """This partition's range up to `end`, naive local; empty (start after end) if none.
+
+        A catch-up partition stops at the `all` partition's first second, which it shares
+        as windows share theirs (the API's `date_end` may be exclusive); the rows of that
+        second are left to the `all` partition (`skips_row`), so no row is emitted twice.
+        """
+        start, last = self.range_from(self.read_bookmark(context), end)
+        if self.is_catch_up(context):
+            all_from = self.all_from(end)
+            last = min(last, all_from) if all_from > start else start - ONE_SECOND
+        return start, last
+
+    def is_catch_up(self, context: Context | None) -> bool:
+        """Whether this is a catch-up partition: a campaign read on its own under `all`."""
+        return self.parent_stream_type is None and self.partition_value(context) in self.catch_up_ids
+
+    def all_from(self, end: dt.datetime | None = None) -> dt.datetime:
+        """Where the `all` partition's range starts this run, naive local."""
+        return self.range_from(self.read_bookmark({self.partition_param or "": partitions.ALL}), end)[0]
 
     def record_coverage(self, context: Context | None, state: dict) -> None:
         """On the `all` partition's state: which campaigns its bookmark covers."""
         if self.partition_value(context) == partitions.ALL:
             state[partitions.COVERS] = partitions.covers(self.wanted)
+            state.pop(partitions.CATCH_UP, None)
 
     # -- bookmarks --------------------------------------------------------------------
 
@@ -121,14 +242,22 @@ class PartitionedStream(WolkvoxStream):
         )
 
     def complete_window(self, context: Context | None, window: Window) -> None:
-        """Move the bookmark to the window's end and write STATE: the window is done."""
+        """Move the bookmark to the window's end and write STATE: the window is done.
+
+        While the `all` partition catches up campaigns it did not cover, short of its
+        bookmark, only its progress moves (see `partitions.py`).
+        """
         state = self.get_context_state(context)
         window_end = earliest_utc(window.end, self.settings.tz)
         current = state.get("replication_key_value")
-        if current is None or parse_bookmark(current, where=self.name) < window_end:
-            state["replication_key"] = self.replication_key
-            state["replication_key_value"] = window_end.isoformat()
-        self.record_coverage(context, state)
+        behind = current is not None and window_end < parse_bookmark(current, where=self.name)
+        if behind and self.partition_value(context) == partitions.ALL and self.covered_alone is not None:
+            state[partitions.CATCH_UP] = window_end.isoformat()
+        else:
+            if not behind:
+                state["replication_key"] = self.replication_key
+                state["replication_key_value"] = window_end.isoformat()
+            self.record_coverage(context, state)
         self._tap.state_writer.write_state(self.tap_state)
 
 

@@ -7,6 +7,9 @@
 - Rows dated outside the window asked for (on the field the API selects by) are
   skipped: their own window reads them. So are the rows of a window's first second
   that the previous window, which shares that second, already emitted.
+- Rows the partition does not emit (`Skip`: other campaigns' under `all` with
+  `campaign_ids`, ...) are skipped and counted by reason; those without a campaign_id
+  then draw a warning, since no campaign_ids can select them.
 """
 
 from __future__ import annotations
@@ -28,12 +31,22 @@ ODD_ROWS = {
     "unparsed": "have a date-time that cannot be parsed: emitted null, its raw text in `<name>_local`",
     "outside": "are dated outside the window asked for: skipped, their own window reads them",
     "null_key": "have a null key field: emitted with `(none)` in it",
+    "no_campaign": "have an empty campaign_id: skipped, as campaign_ids cannot select them",
 }
 """Kinds of odd rows `RowConverter.records` counts, as a warning says them."""
+
+SKIPPED_ROWS = {
+    "not_selected": "of campaigns not in campaign_ids skipped",
+    "read_before": "of campaigns already read up to their bookmark skipped",
+}
+"""Kinds of rows skipped on purpose, as an INFO line says them."""
 
 NO_KEY = "(none)"
 """A key field the API sent null, missing or empty. Not "": several targets load "" as NULL,
 and every target refuses a null key, so one such row would stop every later load."""
+
+Skip = t.Callable[[dict, dt.datetime | None], str | None]
+"""Given a row and its naive filter date: why it is skipped (a kind of row counted), or None to keep it."""
 
 UNPARSED_LAST = dt.datetime.max
 """The sort key of a row whose filter field is not a date-time: after every other row."""
@@ -90,11 +103,11 @@ class RowConverter:
         answer: Answer,
         window: Window,
         edge_keys: set[tuple],
-        keep: t.Callable[[dict], bool] | None = None,
+        skip: Skip | None = None,
     ) -> t.Iterator[dict]:
         """The answer's records, sorted; `edge_keys` is read, then replaced by this window's last second's.
 
-        Rows `keep` refuses (e.g. other campaigns') are skipped and counted as `not_selected`.
+        Rows `skip` gives a reason for (e.g. other campaigns') are skipped and counted by it.
         """
         new_edge_keys: set[tuple] = set()
         start, end = window
@@ -108,8 +121,8 @@ class RowConverter:
             if naive is not None and (naive < start or naive > end):
                 self.counts["outside"] += 1
                 continue
-            if keep is not None and not keep(row):
-                self.counts["not_selected"] += 1
+            if skip is not None and (reason := skip(row, naive)):
+                self.counts[reason] += 1
                 continue
             convert(row)
             if naive in (start, end):  # only edge rows need their key
@@ -130,9 +143,9 @@ class RowConverter:
                 yield logging.WARNING, f"{self.counts[kind]} row(s) {text}"
         if duplicates:
             yield logging.WARNING, f"{duplicates} exact duplicate row(s) in the answer, emitted once"
-        if self.counts.get("not_selected"):
-            skipped = self.counts["not_selected"]
-            yield logging.INFO, f"{skipped} row(s) of campaigns not in campaign_ids skipped"
+        for kind, text in SKIPPED_ROWS.items():
+            if self.counts.get(kind):
+                yield logging.INFO, f"{self.counts[kind]} row(s) {text}"
 
     def convert(self, row: dict) -> None:
         """Date-times to UTC (raw text kept in `<name>_local`), and no null or empty key field.
@@ -147,14 +160,19 @@ class RowConverter:
             row[name] = utc
             if utc is None and raw is not None and (raw != "" or name == self.filter_field):
                 self.counts["unparsed"] += 1  # an empty optional date (e.g. an open session's end) is fine
-        missing = False
-        for name in self.primary_keys:
-            value = row.get(name)
-            if value is None or value == "":
-                row[name] = NO_KEY
-                missing |= value is None
-        if missing:
+        if fill_keys(row, self.primary_keys):
             self.counts["null_key"] += 1
+
+
+def fill_keys(row: dict, primary_keys: t.Iterable[str]) -> bool:
+    """Put `NO_KEY` in each key field that is null, missing or empty; whether one was null or missing."""
+    missing = False
+    for name in primary_keys:
+        value = row.get(name)
+        if value is None or value == "":
+            row[name] = NO_KEY
+            missing |= value is None
+    return missing
 
 
 def _parse_naive(raw: str, date_format: str) -> dt.datetime | None:

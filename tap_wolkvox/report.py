@@ -23,14 +23,12 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_wolkvox import errors
 from tap_wolkvox.answer import Answer
 from tap_wolkvox.output import DirectRecordLines
-from tap_wolkvox.partitioned import PartitionedStream, parse_bookmark
+from tap_wolkvox.partitioned import PartitionedStream
 from tap_wolkvox.records import ISO_SPACE, RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
     Window,
     can_split,
-    incremental_start,
-    naive_span,
     next_window,
     split_window,
 )
@@ -67,8 +65,6 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
     """Every date-time field: each becomes UTC, its raw text kept in `<name>_local`."""
     date_format: t.ClassVar[str] = ISO_SPACE
     max_window_days: t.ClassVar[int] = 31
-    min_lookback: t.ClassVar[dt.timedelta] = dt.timedelta(0)
-    """How far back an incremental run re-reads at least, for rows that change after the fact."""
 
     path = "/api/v2/reports_manager.php"
     is_sorted = True  # rows are emitted sorted by the filter field within each window
@@ -104,16 +100,10 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
 
         The end is `end_date` or now, and never later than now: a window (and so a
         bookmark) past now would skip the rows written after the call. A catch-up
-        partition ends where the `all` partition starts.
+        partition ends where the `all` partition's range starts (`partition_range`).
         """
-        settings = self.settings
         now = dt.datetime.now(dt.timezone.utc)
-        lookback = max(settings.lookback, self.min_lookback)
-        start = incremental_start(self.read_bookmark(context), settings.start_date, lookback)
-        end = min(settings.end_date or now, now)
-        if until := self.catch_up_end(context):
-            end = min(end, parse_bookmark(until, where=self.name))
-        return naive_span(min(start, end), end, settings.tz)
+        return self.partition_range(context, min(self.settings.end_date or now, now))
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         """Yield every row of every window, each window's rows sorted by the filter field.
@@ -127,8 +117,10 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
         if not self.reads_campaign(context):
             return
         start, end = self.span(context)
+        if start > end:
+            return  # a catch-up with nothing before the `all` partition's range
         emitted = yield from self.read_windows(context, start, end)
-        if not emitted and end - start >= NOTHING_FOR:
+        if not emitted and end - start >= NOTHING_FOR and self.expects_rows(context):
             self.log(
                 "%s%s: no rows at all in %s..%s. If the operation had activity then, this report "
                 "may not be enabled for it (the API answers 404 as for an empty window): ask Wolkvox, "
@@ -218,7 +210,7 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
         self.rows.counts.clear()
         self.time_extracted = answer.received_at
         emitted = fields_known = 0
-        for record in self.rows.records(answer, window, edge_keys, self.keeps_row(context)):
+        for record in self.rows.records(answer, window, edge_keys, self.skips_row(context)):
             if len(answer.fields) != fields_known:  # the rows read so far name new fields
                 fields_known = len(answer.fields)
                 self.add_new_properties(answer.fields)

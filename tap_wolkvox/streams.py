@@ -9,6 +9,7 @@ import typing as t
 from singer_sdk import typing as th
 
 from tap_wolkvox.client import INFORMATION_PATH, WolkvoxStream
+from tap_wolkvox.records import fill_keys
 from tap_wolkvox.report import WolkvoxReportStream
 from tap_wolkvox.usage import CallBudgetReached
 
@@ -30,7 +31,11 @@ def _texts(*names_and_descriptions: tuple[str, str]) -> list[th.Property]:
 
 
 class InformationStream(WolkvoxStream):
-    """`information.php?api=...`: a list read whole, one call per run when selected."""
+    """`information.php?api=...`: a list read whole, one call per run when selected.
+
+    Key fields follow the reports' rule (`records.NO_KEY`): never null or empty, which
+    every target refuses in a key.
+    """
 
     info_api: t.ClassVar[str]
     path = INFORMATION_PATH
@@ -42,9 +47,21 @@ class InformationStream(WolkvoxStream):
             self.log("max_calls_per_run reached before %s", self.info_api, level=logging.WARNING)
             return
         self.add_new_properties({key for row in rows for key in row})
+        if null_keys := sum(fill_keys(self.tidy(row), self.primary_keys) for row in rows):
+            self.log(
+                "%s: %d row(s) have a null or missing key field (%s): emitted with `(none)` in it",
+                self.info_api,
+                null_keys,
+                ", ".join(self.primary_keys),
+                level=logging.WARNING,
+            )
         if self.selected:
             self.usage.rows += len(rows)
         yield from rows
+
+    def tidy(self, row: Record) -> Record:
+        """A row as read, before the key rule; subclasses clean their fields here."""
+        return row
 
 
 class AgentsStream(InformationStream):
@@ -134,17 +151,16 @@ class CampaignsStream(InformationStream):
         super().__init__(*args, **kwargs)
         self.listed: dict[str, Record] = {}
         """The campaign list as read this run, by id (empty when it was not read)."""
+        self.types_asked = False
 
     def get_records(self, context: Context | None) -> t.Iterable[Record]:
         settings = self.settings
-        if settings.campaign_ids and not self.selected:
+        if settings.campaign_ids and not self.selected and not self.types_needed:
             # Only the campaign reports need this stream, and the campaigns are listed: no call.
             yield from ({"campaign_id": campaign_id} for campaign_id in settings.campaign_ids)
             return
         for row in super().get_records(context):
-            if isinstance(row.get("campaign_id"), str):  # ids go into STATE and URLs: " 101" is 101
-                row["campaign_id"] = row["campaign_id"].strip()
-            self.listed[str(row.get("campaign_id"))] = row
+            self.listed[str(row["campaign_id"])] = row
             yield row
         if missing := [c for c in settings.campaign_ids if c not in self.listed]:
             self.log(
@@ -153,6 +169,35 @@ class CampaignsStream(InformationStream):
                 missing,
                 level=logging.WARNING,
             )
+
+    @property
+    def types_needed(self) -> bool:
+        """Whether the selected campaign reports are of more than one campaign type.
+
+        Then the list is read for the types, so that each report is called only for
+        campaigns of its own: one call a run instead of one per campaign of the other
+        type per window, each answered 404. With reports of one type, the listed
+        campaigns are taken to be of it, at no call.
+        """
+        kinds = {getattr(child, "campaign_type", None) for child in self.child_streams if child.selected}
+        return len(kinds - {None}) > 1
+
+    def learn_types(self) -> dict[str, Record]:
+        """The campaign list by id: as read this run, else read now, once (for the types)."""
+        if not self.listed and not self.types_asked:
+            self.types_asked = True
+            try:
+                rows = self.fetch_information(self.info_api)
+            except CallBudgetReached:
+                return self.listed
+            for row in rows:
+                self.listed[str(self.tidy(row).get("campaign_id"))] = row
+        return self.listed
+
+    def tidy(self, row: Record) -> Record:
+        if isinstance(row.get("campaign_id"), str):  # ids go into STATE and URLs: " 101" is 101
+            row["campaign_id"] = row["campaign_id"].strip()
+        return row
 
     def generate_child_contexts(self, record: Record, context: Context | None) -> t.Iterable[Context | None]:
         if not self.is_extracted(record):

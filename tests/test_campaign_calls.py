@@ -97,3 +97,38 @@ def test_a_campaign_added_later_is_caught_up_once_on_its_own(emulator):
     calls_before = len(emulator.calls)
     run_tap(config(emulator, "all", campaign_ids=["101", "202"]), state=second.last_state)
     assert [c.params["campaign_id"] for c in emulator.calls[calls_before:]] == ["all"]  # once only
+
+
+def test_under_each_with_campaign_ids_each_report_is_called_only_for_campaigns_of_its_type(emulator, caplog):
+    caplog.set_level(logging.WARNING)  # default campaigns: 101, 202 predictive, 404 preview
+    settings = config(emulator, "each", end=dt.datetime(2026, 1, 10), campaign_ids=["101", "202", "404"])
+    run = run_tap(settings, select=("campaign_3", "campaign_5", "campaign_7"))
+    called = {(c.api, c.params.get("campaign_id")) for c in emulator.calls}
+    assert called == {
+        ("campaigns", None),  # one list call, for the types
+        ("campaign_3", "101"),
+        ("campaign_3", "202"),
+        ("campaign_7", "101"),
+        ("campaign_7", "202"),
+        ("campaign_5", "404"),
+    }
+    assert [c.api for c in emulator.calls].count("campaigns") == 1
+    assert all(c.status == 200 for c in emulator.calls)
+    assert "may not be enabled" not in caplog.text
+    assert {r["campaign_id"] for r in run.records_of("campaign_5")} == {"404"}
+    assert not run.records_of("campaigns")  # read for the types, not emitted
+
+
+def test_with_reports_of_one_type_a_listed_campaign_of_the_other_draws_no_false_warning(emulator, caplog):
+    caplog.set_level(logging.WARNING)  # 404 is a preview campaign; campaign_3 covers predictive ones
+    settings = config(emulator, "each", end=dt.datetime(2026, 1, 10), campaign_ids=["101", "404"])
+    run_tap(settings, select=("campaign_3",))
+    assert "may not be enabled" not in caplog.text
+    assert "campaign_3, campaign 404: no rows, as it is a preview campaign" in caplog.text
+    assert [c.api for c in emulator.calls].count("campaigns") == 1  # asked once, when it mattered
+    # A range with rows asks nothing: no list call.
+    emulator.calls.clear()
+    run_tap(
+        config(emulator, "each", end=dt.datetime(2026, 1, 10), campaign_ids=["101"]), select=("campaign_3",)
+    )
+    assert "campaigns" not in [c.api for c in emulator.calls]
