@@ -154,6 +154,11 @@ class WolkvoxStream(RESTStream):
         """Turn what is left after retries into one fatal error that says what to do."""
         try:
             yield
+        except errors.MaintenanceError as exc:
+            raise WolkvoxAPIError(
+                f"{exc} — still refused after waiting {errors.UNKNOWN_403_MAX_WAIT_SECONDS:g}s in all, "
+                "the most the tap waits for a 403 it does not know; the next run tries again"
+            ) from exc
         except WolkvoxRetriableError as exc:
             raise WolkvoxAPIError(f"{exc} — still failing after retries") from exc
         except CallTimedOut as exc:
@@ -245,15 +250,23 @@ class WolkvoxStream(RESTStream):
             on_backoff=self.backoff_handler,
             logger=None,
         )
+        busy_waits: dict[str, t.Any] = {
+            "max_tries": settings.busy_retries + 1,
+            "factor": settings.busy_wait_seconds,
+            "max_value": 1800,
+            "jitter": _stretch_jitter,
+            "on_backoff": self.backoff_handler,
+            "logger": None,
+        }
+        # A 403 the taxonomy does not know gets the same waits, for a bounded time in all.
+        maintenance = backoff.on_exception(
+            backoff.expo, errors.MaintenanceError, max_time=errors.UNKNOWN_403_MAX_WAIT_SECONDS, **busy_waits
+        )
         busy = backoff.on_exception(
             backoff.expo,
             errors.BusyError,
-            max_tries=settings.busy_retries + 1,
-            factor=settings.busy_wait_seconds,
-            max_value=1800,
-            jitter=_stretch_jitter,
-            on_backoff=self.backoff_handler,
-            logger=None,
+            giveup=lambda exc: isinstance(exc, errors.MaintenanceError),  # retried inside already
+            **busy_waits,
         )
         confirm = backoff.on_exception(
             backoff.constant,
@@ -264,7 +277,7 @@ class WolkvoxStream(RESTStream):
             on_backoff=self.backoff_handler,
             logger=None,
         )
-        return confirm(busy(transient(func)))  # type: ignore[no-any-return]
+        return confirm(busy(maintenance(transient(func))))  # type: ignore[no-any-return]
 
     def backoff_handler(self, details: Details) -> None:
         """Log a retry without the request object (its headers hold the token)."""
@@ -274,7 +287,7 @@ class WolkvoxStream(RESTStream):
         else:
             reason = f"{self.url_base}: {network_reason(exc)}" if exc else "?"
         self.log(
-            "Retry %d in %.1fs after: %s",
+            "Retry %d in %.2fs after: %s",
             details.get("tries"),
             details.get("wait") or 0,
             reason,

@@ -34,6 +34,11 @@ activity_codes, `""` (or `" "`) for the agents and campaigns lists, as the docs 
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
+UNKNOWN_403_MAX_WAIT_SECONDS = 240.0
+"""Longest total wait, over its retries, for a 403 the taxonomy does not know (maintenance, an
+undocumented limit): it may last hours, and a run waiting longer would overlap the next one
+of a 5-minute schedule. A known busy 403 (SIMULTANEOUS REQUESTS) waits `busy_retries` times."""
+
 
 class Action(enum.Enum):
     """What the tap does with an answer."""
@@ -73,6 +78,10 @@ class BusyError(WolkvoxRetriableError):
     action = Action.WAIT
 
 
+class MaintenanceError(BusyError):
+    """A 403 the taxonomy does not know (maintenance): retried for `UNKNOWN_403_MAX_WAIT_SECONDS` at most."""
+
+
 class TokenRejectedError(WolkvoxRetriableError):
     """PLEASE VALIDATE TOKEN: asked once more to rule out a glitch, then fatal."""
 
@@ -88,6 +97,7 @@ class Rule:
     action: Action
     advice: str
     fatal_class: type[WolkvoxAPIError] = WolkvoxAPIError
+    wait_class: type[BusyError] = BusyError
 
 
 TOKEN_HELP = "create one in wolkvox Manager → Configuration → Integrations → Tokens"  # noqa: S105
@@ -111,7 +121,13 @@ TAXONOMY: tuple[Rule, ...] = (
         Action.WAIT,
         "too many calls in flight for this token; another process is using it",
     ),
-    Rule(403, None, Action.WAIT, "consumption disabled by the server (maintenance)"),
+    Rule(
+        403,
+        None,
+        Action.WAIT,
+        "consumption disabled by the server (maintenance)",
+        wait_class=MaintenanceError,
+    ),
     Rule(400, None, Action.FATAL, "the API refused the request's parameters"),
 )
 
@@ -204,5 +220,5 @@ def error_for(rule: Rule, *, call: str, status: int, detail: str) -> Exception:
     if rule.action is Action.CONFIRM:
         return TokenRejectedError(message)
     if rule.action is Action.WAIT:
-        return BusyError(message)
+        return rule.wait_class(message)
     return TransientError(message)
