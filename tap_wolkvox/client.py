@@ -19,7 +19,7 @@ import requests
 import urllib3
 from singer_sdk.streams import RESTStream
 
-from tap_wolkvox import errors
+from tap_wolkvox import errors, redact
 from tap_wolkvox.answer import CHUNK, Answer, SortBy, read_answer
 from tap_wolkvox.deadline import CallDeadline, CallTimedOut, DeadlineAdapter
 from tap_wolkvox.errors import (
@@ -54,6 +54,7 @@ class WolkvoxStream(RESTStream):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
+        redact.register(self.settings.token)  # a server may echo it: never in a log line
         # Own copy: `add_new_properties` grows it, and the declared one is shared.
         self.schema = copy.deepcopy(type(self).schema)  # type: ignore[misc,arg-type]
         # Bodies are read as they arrive (`parse_response`), never whole into memory.

@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
+from tap_wolkvox.redact import redact
+
 MAX_MSG_IN_MESSAGE = 160
 """Characters of an envelope `msg` quoted in a message, on one line."""
 
@@ -158,8 +160,8 @@ def describe_call(url: str | None) -> str:
 
 
 def one_line(text: str, limit: int = MAX_MSG_IN_MESSAGE) -> str:
-    """An envelope `msg` fit for a log line: one line, at most `limit` characters."""
-    text = " ".join(text.split())
+    """An envelope `msg` fit for a log line: one line, at most `limit` characters, no token in it."""
+    text = redact(" ".join(text.split()))
     return text if len(text) <= limit else f"{text[:limit]}…"
 
 
