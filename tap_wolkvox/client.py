@@ -21,7 +21,7 @@ from singer_sdk.streams import RESTStream
 
 from tap_wolkvox import errors, redact
 from tap_wolkvox.answer import CHUNK, Answer, SortBy, read_answer
-from tap_wolkvox.deadline import CallDeadline, CallTimedOut, DeadlineAdapter
+from tap_wolkvox.deadline import CallDeadline, CallTimedOut, DeadlineAdapter, checked
 from tap_wolkvox.errors import (
     Action,
     BusyError,
@@ -204,7 +204,7 @@ class WolkvoxStream(RESTStream):
         if response.status_code != 200:  # only "no rows" 404s get here
             return Answer()
         return read_answer(
-            response.iter_content(CHUNK),
+            checked(response.iter_content(CHUNK)),  # a body cut by the deadline is not an answer
             call=errors.describe_call(response.url),
             status=response.status_code,
             sort_by=sort_by,
