@@ -13,6 +13,7 @@ body is checked to be UTF-8 as it arrives, so no row fails to decode later).
 from __future__ import annotations
 
 import codecs
+import collections
 import datetime as dt
 import functools
 import os
@@ -295,8 +296,11 @@ def _read_spooled(
     answer = Answer(sort_by)
     body.seek(start)
     try:
-        events = ijson.parse(bounded_events(ijson.basic_parse(body, use_float=True)))
-        for row in ijson.items(events, "data.item"):
+        # Depth first, in a pass of its own (`ijson.items` builds every level's path and value):
+        # two passes in C cost half what one through a Python filter does.
+        collections.deque(bounded_events(ijson.basic_parse(body, use_float=True)), maxlen=0)
+        body.seek(start)
+        for row in ijson.items(body, "data.item", use_float=True):
             if not isinstance(row, dict):
                 raise WolkvoxAPIError(
                     f"{call}: a row of `data` is {type(row).__name__}, not an object (not quoted)"
