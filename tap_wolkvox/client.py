@@ -54,7 +54,6 @@ class WolkvoxStream(RESTStream):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        redact.register(self.settings.token)  # a server may echo it: never in a log line
         # Own copy: `add_new_properties` grows it, and the declared one is shared.
         self.schema = copy.deepcopy(type(self).schema)  # type: ignore[misc,arg-type]
         # Bodies are read as they arrive (`parse_response`), never whole into memory.
@@ -82,7 +81,9 @@ class WolkvoxStream(RESTStream):
 
     @property
     def http_headers(self) -> dict:
-        return {"wolkvox-token": self.settings.token, "User-Agent": self.user_agent}
+        token = self.settings.token
+        redact.register(token)  # before it is sent: a server may echo it, and no log line may show it
+        return {"wolkvox-token": token, "User-Agent": self.user_agent}
 
     @property
     def timeout(self) -> float:  # type: ignore[override]
