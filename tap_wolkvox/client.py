@@ -19,9 +19,9 @@ import requests
 import urllib3
 from singer_sdk.streams import RESTStream
 
-from tap_wolkvox import errors
+from tap_wolkvox import errors, redact
 from tap_wolkvox.answer import CHUNK, Answer, SortBy, read_answer
-from tap_wolkvox.deadline import CallDeadline, CallTimedOut, DeadlineAdapter
+from tap_wolkvox.deadline import CallDeadline, CallTimedOut, DeadlineAdapter, checked
 from tap_wolkvox.errors import (
     Action,
     BusyError,
@@ -81,7 +81,9 @@ class WolkvoxStream(RESTStream):
 
     @property
     def http_headers(self) -> dict:
-        return {"wolkvox-token": self.settings.token, "User-Agent": self.user_agent}
+        token = self.settings.token
+        redact.register(token)  # before it is sent: a server may echo it, and no log line may show it
+        return {"wolkvox-token": token, "User-Agent": self.user_agent}
 
     @property
     def timeout(self) -> float:  # type: ignore[override]
@@ -154,6 +156,11 @@ class WolkvoxStream(RESTStream):
         """Turn what is left after retries into one fatal error that says what to do."""
         try:
             yield
+        except errors.MaintenanceError as exc:
+            raise WolkvoxAPIError(
+                f"{exc} — still refused after waiting {errors.UNKNOWN_403_MAX_WAIT_SECONDS:g}s in all, "
+                "the most the tap waits for a 403 it does not know; the next run tries again"
+            ) from exc
         except WolkvoxRetriableError as exc:
             raise WolkvoxAPIError(f"{exc} — still failing after retries") from exc
         except CallTimedOut as exc:
@@ -198,7 +205,7 @@ class WolkvoxStream(RESTStream):
         if response.status_code != 200:  # only "no rows" 404s get here
             return Answer()
         return read_answer(
-            response.iter_content(CHUNK),
+            checked(response.iter_content(CHUNK)),  # a body cut by the deadline is not an answer
             call=errors.describe_call(response.url),
             status=response.status_code,
             sort_by=sort_by,
@@ -245,15 +252,23 @@ class WolkvoxStream(RESTStream):
             on_backoff=self.backoff_handler,
             logger=None,
         )
+        busy_waits: dict[str, t.Any] = {
+            "max_tries": settings.busy_retries + 1,
+            "factor": settings.busy_wait_seconds,
+            "max_value": 1800,
+            "jitter": _stretch_jitter,
+            "on_backoff": self.backoff_handler,
+            "logger": None,
+        }
+        # A 403 the taxonomy does not know gets the same waits, for a bounded time in all.
+        maintenance = backoff.on_exception(
+            backoff.expo, errors.MaintenanceError, max_time=errors.UNKNOWN_403_MAX_WAIT_SECONDS, **busy_waits
+        )
         busy = backoff.on_exception(
             backoff.expo,
             errors.BusyError,
-            max_tries=settings.busy_retries + 1,
-            factor=settings.busy_wait_seconds,
-            max_value=1800,
-            jitter=_stretch_jitter,
-            on_backoff=self.backoff_handler,
-            logger=None,
+            giveup=lambda exc: isinstance(exc, errors.MaintenanceError),  # retried inside already
+            **busy_waits,
         )
         confirm = backoff.on_exception(
             backoff.constant,
@@ -264,7 +279,7 @@ class WolkvoxStream(RESTStream):
             on_backoff=self.backoff_handler,
             logger=None,
         )
-        return confirm(busy(transient(func)))  # type: ignore[no-any-return]
+        return confirm(busy(maintenance(transient(func))))  # type: ignore[no-any-return]
 
     def backoff_handler(self, details: Details) -> None:
         """Log a retry without the request object (its headers hold the token)."""
@@ -274,7 +289,7 @@ class WolkvoxStream(RESTStream):
         else:
             reason = f"{self.url_base}: {network_reason(exc)}" if exc else "?"
         self.log(
-            "Retry %d in %.1fs after: %s",
+            "Retry %d in %.2fs after: %s",
             details.get("tries"),
             details.get("wait") or 0,
             reason,

@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
+from tap_wolkvox.redact import redact
+
 MAX_MSG_IN_MESSAGE = 160
 """Characters of an envelope `msg` quoted in a message, on one line."""
 
@@ -33,6 +35,11 @@ SUCCESS_CODES = frozenset({"200", "0", ""})
 activity_codes, `""` (or `" "`) for the agents and campaigns lists, as the docs show."""
 
 UTF8_BOM = b"\xef\xbb\xbf"
+
+UNKNOWN_403_MAX_WAIT_SECONDS = 240.0
+"""Longest total wait, over its retries, for a 403 the taxonomy does not know (maintenance, an
+undocumented limit): it may last hours, and a run waiting longer would overlap the next one
+of a 5-minute schedule. A known busy 403 (SIMULTANEOUS REQUESTS) waits `busy_retries` times."""
 
 
 class Action(enum.Enum):
@@ -73,6 +80,10 @@ class BusyError(WolkvoxRetriableError):
     action = Action.WAIT
 
 
+class MaintenanceError(BusyError):
+    """A 403 the taxonomy does not know (maintenance): retried for `UNKNOWN_403_MAX_WAIT_SECONDS` at most."""
+
+
 class TokenRejectedError(WolkvoxRetriableError):
     """PLEASE VALIDATE TOKEN: asked once more to rule out a glitch, then fatal."""
 
@@ -88,6 +99,7 @@ class Rule:
     action: Action
     advice: str
     fatal_class: type[WolkvoxAPIError] = WolkvoxAPIError
+    wait_class: type[BusyError] = BusyError
 
 
 TOKEN_HELP = "create one in wolkvox Manager → Configuration → Integrations → Tokens"  # noqa: S105
@@ -111,7 +123,13 @@ TAXONOMY: tuple[Rule, ...] = (
         Action.WAIT,
         "too many calls in flight for this token; another process is using it",
     ),
-    Rule(403, None, Action.WAIT, "consumption disabled by the server (maintenance)"),
+    Rule(
+        403,
+        None,
+        Action.WAIT,
+        "consumption disabled by the server (maintenance)",
+        wait_class=MaintenanceError,
+    ),
     Rule(400, None, Action.FATAL, "the API refused the request's parameters"),
 )
 
@@ -142,8 +160,8 @@ def describe_call(url: str | None) -> str:
 
 
 def one_line(text: str, limit: int = MAX_MSG_IN_MESSAGE) -> str:
-    """An envelope `msg` fit for a log line: one line, at most `limit` characters."""
-    text = " ".join(text.split())
+    """An envelope `msg` fit for a log line: one line, at most `limit` characters, no token in it."""
+    text = redact(" ".join(text.split()))
     return text if len(text) <= limit else f"{text[:limit]}…"
 
 
@@ -204,5 +222,5 @@ def error_for(rule: Rule, *, call: str, status: int, detail: str) -> Exception:
     if rule.action is Action.CONFIRM:
         return TokenRejectedError(message)
     if rule.action is Action.WAIT:
-        return BusyError(message)
+        return rule.wait_class(message)
     return TransientError(message)

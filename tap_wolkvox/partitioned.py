@@ -245,7 +245,9 @@ class PartitionedStream(CampaignTypedStream):
         """Move the bookmark to the window's end and write STATE: the window is done.
 
         While the `all` partition catches up campaigns it did not cover, short of its
-        bookmark, only its progress moves (see `partitions.py`).
+        bookmark, only its progress moves (see `partitions.py`). With `batch_config` the
+        window's rows may not be in a BATCH yet: then the SDK writes this STATE after the
+        next BATCH message, which holds them.
         """
         state = self.get_context_state(context)
         window_end = earliest_utc(window.end, self.settings.tz)
@@ -258,7 +260,8 @@ class PartitionedStream(CampaignTypedStream):
                 state["replication_key"] = self.replication_key
                 state["replication_key_value"] = window_end.isoformat()
             self.record_coverage(context, state)
-        self._tap.state_writer.write_state(self.tap_state)
+        if not self.get_batch_config(self.config):  # else the SDK writes it after each BATCH
+            self._tap.state_writer.write_state(self.tap_state)
 
 
 def parse_bookmark(value: object, *, where: str) -> dt.datetime:

@@ -21,8 +21,57 @@ _DATA_START = re.compile(rb'"data"\s*:\s*\[')
 _WHITESPACE = b" \t\r\n"
 
 
+MAX_NESTING = 100
+"""Levels of nesting an answer may have (envelope and row included): Wolkvox rows hold text.
+
+Deeper values are refused, not read: parsers recurse (Python's limit is near 1,000), and
+`ijson` builds a value's path at every level, so time and memory would grow with depth."""
+_JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+_OPENERS = frozenset(b"[{")
+_CLOSERS = frozenset(b"]}")
+_STARTS = frozenset({"start_map", "start_array"})
+_ENDS = frozenset({"end_map", "end_array"})
+
+
 class NotSplittable(Exception):  # noqa: N818
     """The answer is not one this fast path can read; read it with `ijson`."""
+
+
+class TooDeeplyNested(Exception):  # noqa: N818
+    """The answer holds a value nested deeper than `MAX_NESTING` levels."""
+
+
+def check_nesting(data: bytes) -> None:
+    """Raise `TooDeeplyNested` if the JSON `data` nests deeper than `MAX_NESTING` (no recursion).
+
+    Counting brackets (in C) rules out almost every row at once; only a row with more
+    brackets than the limit has its structure walked, strings skipped.
+    """
+    if data.count(b"[") + data.count(b"{") <= MAX_NESTING:
+        return
+    depth = 0
+    for token in _JSON_TOKENS.finditer(data):
+        first = data[token.start()]
+        if first in _OPENERS:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise TooDeeplyNested
+        elif first in _CLOSERS:
+            depth -= 1
+
+
+def bounded_events(events: t.Iterable[tuple[str, t.Any]]) -> t.Iterator[tuple[str, t.Any]]:
+    """`ijson.basic_parse` events, raising `TooDeeplyNested` as soon as they nest past `MAX_NESTING`."""
+    depth = 0
+    for event in events:
+        kind = event[0]
+        if kind in _STARTS:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise TooDeeplyNested
+        elif kind in _ENDS:
+            depth -= 1
+        yield event
 
 
 def raw_rows(body: t.BinaryIO, chunk_size: int) -> t.Iterator[msgspec.Raw]:
@@ -31,6 +80,13 @@ def raw_rows(body: t.BinaryIO, chunk_size: int) -> t.Iterator[msgspec.Raw]:
     Raises `NotSplittable` (possibly after yielding rows: the caller starts over) when
     the body is not a JSON object whose `data` array can be found and split this way.
     """
+    try:
+        yield from _split(body, chunk_size)
+    except RecursionError:  # msgspec recurses into nested values, even to skip them
+        raise TooDeeplyNested from None
+
+
+def _split(body: t.BinaryIO, chunk_size: int) -> t.Iterator[msgspec.Raw]:
     body.seek(0)
     head = body.read(chunk_size)
     buffer = _after_data_start(head)

@@ -75,6 +75,9 @@ STREAM_TYPES: tuple[type[WolkvoxStream], ...] = (
 )
 CHECK_TIMEOUT = 15.0
 """Seconds `--check` waits for its one call."""
+MAX_STATE_CHARS = 64 << 20
+"""Characters of a state file read at most."""
+STATE_REFUSED = "The state file is not one tap-wolkvox wrote; fix it or run without it"
 FUTURE_BOOKMARK_TOLERANCE = dt.timedelta(minutes=5)
 """Clock skew between machines that a bookmark in the future may show before it is refused."""
 
@@ -218,7 +221,7 @@ class TapWolkvox(Tap):
         with user_errors(cls.logger):
             tap = cls(
                 config=config.config if config else None,
-                state=None if state is None else json.load(state),
+                state=None if state is None else read_state(state),
                 catalog=None if catalog is None else json.load(catalog),
                 parse_env_config=config.parse_env if config else False,
             )
@@ -315,7 +318,12 @@ def user_errors(logger: logging.Logger) -> t.Iterator[None]:
     except ConfigValidationError as exc:
         for error in exc.errors:
             logger.error("%s", error)
-        logger.error("%s: fix the above in the config file, TAP_WOLKVOX_* variables or Meltano.", exc)
+        where = (
+            "the state file (with Meltano: `meltano state set` or `meltano state clear`)"
+            if str(exc) == STATE_REFUSED
+            else "the config file, TAP_WOLKVOX_* variables or Meltano"
+        )
+        logger.error("%s: fix the above in %s.", exc, where)
         logger.debug("Traceback", exc_info=True)
         raise SystemExit(1) from None
     except StreamMapConfigError as exc:
@@ -331,6 +339,35 @@ def user_errors(logger: logging.Logger) -> t.Iterator[None]:
         raise SystemExit(1) from None
 
 
+def read_state(file: t.IO[str]) -> dict:
+    """The state file's JSON object, or the one-paragraph refusal `check_state` gives.
+
+    Read capped at `MAX_STATE_CHARS`: a state this tap writes is a few kilobytes.
+    """
+    try:
+        text = file.read(MAX_STATE_CHARS + 1)
+    except UnicodeDecodeError:
+        problem = "it is not UTF-8 text (binary or corrupted data)"
+    else:
+        problem = _state_text_problem(text)
+        if not problem:
+            with contextlib.suppress(ValueError, RecursionError):
+                state = json.loads(text.removeprefix("\ufeff"))
+                if isinstance(state, dict):
+                    return state
+                problem = f"it holds a JSON {type(state).__name__}, not an object with `bookmarks`"
+            problem = problem or "it is not valid JSON (not quoted)"
+    raise ConfigValidationError(STATE_REFUSED, errors=[f"The state file: {problem}"])
+
+
+def _state_text_problem(text: str) -> str:
+    if len(text) > MAX_STATE_CHARS:
+        return f"it is over {MAX_STATE_CHARS >> 20} M characters; a state this tap writes is a few KB"
+    if not text.strip():
+        return "it is empty; give `{}` for no state, or run without `--state`"
+    return ""
+
+
 def check_state(state: object) -> None:
     """Refuse a state that is not what this tap writes, saying what is wrong."""
     problems: list[str] = []
@@ -340,11 +377,12 @@ def check_state(state: object) -> None:
         bookmarks = {}
     known = {str(stream_type.name) for stream_type in STREAM_TYPES}  # type: ignore[misc]
     for stream_name, stream_state in bookmarks.items():
-        if stream_name not in known:
-            continue  # another tap's or a removed stream's state is not ours to judge
-        if not isinstance(stream_state, dict):
+        if not isinstance(stream_state, dict):  # the SDK reads every stream's, ours or not
             problems.append(f"bookmarks.{stream_name} must be an object")
             continue
+        if stream_name not in known:
+            continue  # another tap's or a removed stream's state is not ours to judge
+        problems += _progress_problems(stream_state, where=f"bookmarks.{stream_name}")
         # A report without a partition parameter keeps its bookmark on the stream itself.
         problems += bookmark_problems(stream_state.get("replication_key_value"), where=stream_name)
         partitions = stream_state.get("partitions", [])
@@ -363,13 +401,22 @@ def check_state(state: object) -> None:
                     f"bookmarks.{stream_name}: a partition's context is not one id (digits) or `all`"
                 )
                 continue
+            problems += _progress_problems(partition, where=f"bookmarks.{stream_name}.partitions")
             ((name, value),) = items
             where = f"{stream_name} {name.removesuffix('_id')} {value}"
             problems += bookmark_problems(partition.get("replication_key_value"), where=where)
     if problems:
-        raise ConfigValidationError(
-            "The state file is not one tap-wolkvox wrote; fix it or run without it", errors=problems
-        )
+        raise ConfigValidationError(STATE_REFUSED, errors=problems)
+
+
+def _progress_problems(state: dict, *, where: str) -> list[str]:
+    """An interrupted run's `progress_markers`, which the SDK reads back, must be an object."""
+    markers = state.get("progress_markers")
+    return (
+        []
+        if markers is None or isinstance(markers, dict)
+        else [f"{where}: `progress_markers` must be an object"]
+    )
 
 
 def bookmark_problems(value: object, *, where: str) -> list[str]:

@@ -9,6 +9,8 @@ from collections import Counter
 import pytest
 from conftest import base_config, bookmarks, key, run_tap
 
+from tap_wolkvox import errors
+from tap_wolkvox.client import WolkvoxStream
 from tap_wolkvox.errors import QuotaExhaustedError, WolkvoxAPIError
 from wolkvox_emulator import Campaign, Fault
 
@@ -144,17 +146,53 @@ def test_refused_connections_end_in_a_clear_fatal_error(small):
     assert "Check `api_url` / `server`" in message and "emulator) is running" in message
 
 
+@pytest.fixture
+def planned_waits(monkeypatch):
+    """The waits the retries planned (backoff's `wait`, jitter included), not the time they took."""
+    waits: list[float] = []
+    log_retry = WolkvoxStream.backoff_handler
+
+    def recording(stream, details):
+        waits.append(details["wait"])
+        log_retry(stream, details)
+
+    monkeypatch.setattr(WolkvoxStream, "backoff_handler", recording)
+    return waits
+
+
 @pytest.mark.parametrize(
     "msg",
     ["EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)", ""],
     ids=["simultaneous", "maintenance"],
 )
-def test_busy_and_maintenance_403s_wait_and_retry(small, msg):
+def test_busy_and_maintenance_403s_wait_and_retry(small, msg, planned_waits):
     small.faults = [Fault(on_call=n, kind="status", status=403, msg=msg) for n in (2, 3, 4)]
     run = run_tap(config(small, busy_wait_seconds=0.05))
     assert_complete(run, small)
-    waits = [b.started - a.ended for a, b in zip(small.calls[1:4], small.calls[2:5], strict=True)]
-    assert waits[1] > waits[0] * 1.2  # growing waits
+    # The first wait is busy_wait_seconds and each next one doubles, each stretched by 0-25%.
+    assert len(planned_waits) == 3
+    for n, wait in enumerate(planned_waits):
+        assert 0.05 * 2**n <= wait <= 0.05 * 2**n * 1.25
+
+
+def test_an_unknown_403_is_waited_on_for_a_bounded_time_in_all(small, planned_waits, monkeypatch):
+    monkeypatch.setattr(errors, "UNKNOWN_403_MAX_WAIT_SECONDS", 0.3)
+    small.faults = [Fault(on_call=n, kind="status", status=403, msg="MANTENIMIENTO") for n in range(1, 20)]
+    run = run_tap(config(small, busy_wait_seconds=0.05, busy_retries=6), expect=WolkvoxAPIError)
+    # Unbounded, six doubling waits from 0.05 s would be 3.15 s or more.
+    assert planned_waits and sum(planned_waits) <= 0.3
+    message = str(run.error)
+    assert "maintenance" in message and "MANTENIMIENTO" in message
+    assert "still refused after waiting 0.3s in all" in message and "next run tries again" in message
+
+
+def test_a_known_busy_403_keeps_all_its_retries(small, planned_waits, monkeypatch):
+    monkeypatch.setattr(errors, "UNKNOWN_403_MAX_WAIT_SECONDS", 0.01)  # not for this 403
+    msg = "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)"
+    small.faults = [Fault(on_call=n, kind="status", status=403, msg=msg) for n in range(1, 5)]
+    run = run_tap(config(small, busy_wait_seconds=0.01, busy_retries=3), expect=WolkvoxAPIError)
+    assert len(planned_waits) == 3 and len(small.calls) == 4
+    assert "another process" in str(run.error)
 
 
 def test_maintenance_that_lasts_ends_with_the_servers_message(small):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from conftest import TOKEN, base_config, run_cli, state_with
 
+from tap_wolkvox import redact
 from wolkvox_emulator import Campaign, Fault
 
 FAULTS = [
@@ -57,3 +60,33 @@ def test_the_token_is_in_no_output(tmp_path, emulator, scenario):
     assert "DEBUG" in output or scenario in {"bad-settings", "bad-state"}
     assert TOKEN not in output
     assert "SECRET" not in output  # not even a fragment of it
+
+
+ECHOES = [
+    Fault(on_call=1, kind="status", status=500, msg=f"upstream failed for wolkvox-token {TOKEN}"),
+    Fault(on_call=2, kind="status", status=403, msg=f"MAINTENANCE for {TOKEN}"),
+    Fault(on_call=3, kind="status", status=400, msg=f"bad date for token={TOKEN}, see docs"),
+]
+
+
+@pytest.mark.parametrize("fault", ECHOES, ids=["retried-500", "waited-403", "fatal-400"])
+def test_a_server_that_echoes_the_token_never_gets_it_logged(tmp_path, emulator, fault):
+    emulator.campaigns = [Campaign("101", "Uno", rows_per_hour=2)]
+    emulator.faults = [fault]
+    output = run_at_debug(tmp_path, base_config(emulator, campaign_ids=["101"]))
+    assert TOKEN not in output and "SECRET" not in output
+    assert "[token]" in output  # the message is kept, the token masked
+
+
+def test_the_token_is_masked_in_any_loggers_lines_and_tracebacks(caplog):
+    redact.register(TOKEN)
+    caplog.set_level("DEBUG")
+    for name in ("singer_sdk.streams", "urllib3.connectionpool", "some.library"):
+        logging.getLogger(name).debug("header wolkvox-token: %s", TOKEN)
+    try:
+        raise ValueError(f"echoed {TOKEN}")
+    except ValueError:
+        logging.getLogger("tap-wolkvox").exception("failed")
+    text = caplog.text + "".join(record.exc_text or "" for record in caplog.records)
+    assert TOKEN not in text
+    assert caplog.text.count("[token]") == 4  # three lines and the traceback
