@@ -82,8 +82,10 @@ def test_the_tap_wheel_installs_alone_and_runs(dist, tmp_path):
     streams = {s["tap_stream_id"] for s in json.loads(discover.stdout)["streams"]}
     assert {"campaign_3", "campaigns", "agents"} <= streams
     # The emulator is not part of the tap's install; its own wheel brings it.
-    probe = [str(bin_dir / "python"), "-c", "import wolkvox_emulator"]
-    assert subprocess.run(probe, capture_output=True, check=False, env=clean_env()).returncode != 0
+    probe = [str(bin_dir / "python"), "-c", "import wolkvox_emulator"]  # not from the checkout: cwd tmp
+    assert (
+        subprocess.run(probe, capture_output=True, check=False, env=clean_env(), cwd=tmp_path).returncode != 0
+    )
     assert not (bin_dir / "wolkvox-emulator").exists()
 
 
@@ -98,7 +100,9 @@ def test_the_emulator_wheel_installs_alone_and_runs(dist, tmp_path):
     )
     assert "--port" in usage.stdout
     probe = [str(bin_dir / "python"), "-c", "import tap_wolkvox"]
-    assert subprocess.run(probe, capture_output=True, check=False, env=clean_env()).returncode != 0
+    assert (
+        subprocess.run(probe, capture_output=True, check=False, env=clean_env(), cwd=tmp_path).returncode != 0
+    )
 
 
 def wheel_metadata(dist: Path) -> tuple[email.message.Message, list[str]]:
