@@ -1,4 +1,4 @@
-"""Build both distributions exactly as `.github/workflows/release.yml` does, once a test session.
+"""Build both distributions exactly as `.github/workflows/release.yml` does, for tests/test_package.py.
 
 The Build and Inspect steps' commands are read from the workflow and run with GitHub's
 `shell: bash` (`bash --noprofile --norc -eo pipefail`) in a copy of the repository's files, with a
@@ -7,7 +7,6 @@ fresh venv's `python` first on PATH, so a change to the workflow is what gets te
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
@@ -66,9 +65,8 @@ def fresh_venv(path: Path) -> Path:
     return path / "bin"
 
 
-@functools.cache
-def release() -> Release:
-    work = Path(tempfile.mkdtemp(prefix="tap-wolkvox-release-"))
+def release(work: Path) -> Release:
+    """Both distributions in `work/repo/dist`, built and inspected by release.yml's own commands."""
     repo = repository_copy(work / "repo")
     readme = repo / "README.md"
     text = readme.read_text(encoding="utf-8")
@@ -101,7 +99,7 @@ def clean_env() -> dict[str, str]:
 
 def build_wheel(out: Path) -> Path:
     """The tap's wheel, built without isolation (no download) from a copy, leaving the checkout clean."""
-    source = repository_copy(Path(tempfile.mkdtemp(prefix="tap-wolkvox-src-")))
+    source = repository_copy(out / "source")
     subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir", str(out), str(source)],
         check=True,
@@ -136,7 +134,7 @@ def clean_install(venv_dir: Path, *wheels: Path) -> Path:
     return bin_dir
 
 
-if __name__ == "__main__":
-    built = release()
+if __name__ == "__main__":  # python tests/built_dist.py: the release build alone, in a temporary folder
+    built = release(Path(tempfile.mkdtemp(prefix="tap-wolkvox-release-")))
     print(built.output)
     sys.exit(built.returncode)

@@ -27,8 +27,8 @@ EMULATOR_PYPROJECT = tomllib.loads((ROOT / "emulator/pyproject.toml").read_text(
 
 
 @pytest.fixture(scope="module")
-def dist() -> Path:
-    built = release()
+def dist(tmp_path_factory) -> Path:
+    built = release(tmp_path_factory.mktemp("release"))
     assert built.returncode == 0, f"release.yml's Build and Inspect steps failed:\n{built.output[-6000:]}"
     return built.dist
 
