@@ -37,7 +37,7 @@ KIND_OF_TYPE = {
     "array": "array",
     "object": "object",
 }
-WORDS = {"id": "ID", "ids": "IDs", "api": "API", "url": "URL"}
+WORDS = {"id": "ID", "ids": "IDs", "api": "API", "url": "URL", "timezone": "time zone"}
 # The tap needs `token`, `start_date` and one of these two (settings.parse_settings).
 SERVER_ALTERNATIVES = ("server", "api_url")
 
