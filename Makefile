@@ -9,6 +9,20 @@ export MELTANO_CLI_DISABLE_VERSION_CHECK := true
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 export SNOWFLAKE_DISABLE_PLATFORM_DETECTION := true
 
+# One lock for every claimed Python (markers pick each Python's pins): the tap, its dev tools, Meltano.
+LOCK := requirements/lock.txt
+
+# target-duckdb runs on this Python whatever runs Meltano: its pinned duckdb 1.0.0 (the last that
+# loses no row) has wheels up to 3.12 only. meltano.yml names it (`python:`); uv finds or fetches it.
+LOADER_PYTHON := 3.12
+# pyenv machines: make every installed pyenv Python reachable by its pythonX.Y name, not just the
+# selected one, so uv (Meltano's venv backend) finds $(LOADER_PYTHON).
+ifneq ($(shell command -v pyenv 2>/dev/null),)
+ifeq ($(PYENV_VERSION),)
+export PYENV_VERSION := $(shell pyenv version-name 2>/dev/null | tr : '\n' | head -1):$(shell pyenv versions --bare --skip-aliases 2>/dev/null | grep -E '^[0-9]+\.[0-9]+\.[0-9]+$$' | sort -rV | paste -sd: -)
+endif
+endif
+
 .PHONY: install meltano postgres try demo test lint lock about bench clean
 
 # -- Installs. Every install line of the project is here; each step says what it does and about how long
@@ -16,31 +30,39 @@ export SNOWFLAKE_DISABLE_PLATFORM_DETECTION := true
 # its inputs.
 
 # The tap, the emulator and the dev tools (pytest, ruff, mypy, fakesnow) in .venv: make test, try, lint.
-$(VENV)/.installed: pyproject.toml requirements/constraints.txt
-	@echo "== Installing the tap with its dev tools into $(VENV) (first time: about 2 minutes, 500 MB)"
+$(VENV)/.installed: pyproject.toml emulator/pyproject.toml $(LOCK)
+	@echo "== Installing the tap and the emulator with the dev tools into $(VENV) (first time: about 2 minutes, 500 MB)"
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q 'pip>=25.1'  # dev tools are a PEP 735 group: pip install --group
-	$(PY) -m pip install -q -c requirements/constraints.txt -e . --group dev
+	$(PY) -m pip install -q -c $(LOCK) -e . -e ./emulator --group dev
 	touch $@
 
 install: $(VENV)/.installed
 
 # Meltano itself, in its own venv.
-$(MELTANO_VENV)/.installed: requirements/meltano-constraints.txt
+$(MELTANO_VENV)/.installed: requirements/meltano.in $(LOCK)
 	@echo "== Installing Meltano into $(MELTANO_VENV) (first time: about 1.5 minutes, 160 MB)"
 	python3 -m venv $(MELTANO_VENV)
-	$(MELTANO_VENV)/bin/python -m pip install -q -c requirements/meltano-constraints.txt meltano
+	$(MELTANO_VENV)/bin/python -m pip install -q -c $(LOCK) -r requirements/meltano.in
+	touch $@
+
+# The loader's Python: found on this machine, else fetched by uv (where python.org builds are reachable).
+$(MELTANO_VENV)/.python-$(LOADER_PYTHON): $(MELTANO_VENV)/.installed
+	@$(MELTANO_VENV)/bin/uv python find $(LOADER_PYTHON) >/dev/null 2>&1 \
+	  || $(MELTANO_VENV)/bin/uv python install $(LOADER_PYTHON) \
+	  || { echo "target-duckdb needs Python $(LOADER_PYTHON) (duckdb 1.0.0 has no wheel for later ones):" \
+	         "install python$(LOADER_PYTHON) (e.g. apt, pyenv or https://www.python.org) and run make again." >&2; exit 1; }
 	touch $@
 
 # What make demo uses: the tap (no dev extras; it brings the emulator) and target-duckdb.
-.meltano/.installed-demo: $(MELTANO_VENV)/.installed meltano.yml pyproject.toml requirements/constraints.txt
+.meltano/.installed-demo: $(MELTANO_VENV)/.python-$(LOADER_PYTHON) meltano.yml pyproject.toml emulator/pyproject.toml $(LOCK)
 	@echo "== Installing the demo's plugins: tap-wolkvox, target-duckdb (first time: about 15 s, 100 MB)"
 	$(MELTANO) install --plugin-type extractor tap-wolkvox
 	$(MELTANO) install --plugin-type loader target-duckdb
 	touch $@
 
 # Every plugin of meltano.yml (the tests load DuckDB and Snowflake).
-.meltano/.installed: $(MELTANO_VENV)/.installed meltano.yml pyproject.toml requirements/constraints.txt
+.meltano/.installed: $(MELTANO_VENV)/.python-$(LOADER_PYTHON) meltano.yml pyproject.toml emulator/pyproject.toml $(LOCK)
 	@echo "== Installing every plugin of meltano.yml (first time: about 1 minute, 400 MB)"
 	$(MELTANO) install
 	touch $@
@@ -73,9 +95,11 @@ lint: install
 about: install
 	$(VENV)/bin/tap-wolkvox --about --format=markdown
 
-lock: install $(MELTANO_VENV)/.installed
-	$(PY) -m pip freeze --exclude-editable | { echo "# Exact versions CI and \`make install\` use (pip install -c). Regenerate: make lock"; cat; } > requirements/constraints.txt
-	$(MELTANO_VENV)/bin/python -m pip freeze | { echo "# Exact versions of Meltano's own venv. Regenerate: make lock"; cat; } > requirements/meltano-constraints.txt
+## requirements/lock.txt: the newest versions that fit, for every Python of requires-python (uv, --universal).
+lock: install
+	$(VENV)/bin/uv pip compile --universal --python-version 3.10 --upgrade --quiet \
+	  pyproject.toml requirements/meltano.in --group pyproject.toml:dev \
+	  --custom-compile-command "make lock" -o $(LOCK)
 
 clean:
 	rm -rf $(VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache
