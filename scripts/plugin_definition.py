@@ -16,6 +16,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_meltano_yml import meltano_kind
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFINITION = ROOT / "tap-wolkvox.yml"
 REPO = "https://github.com/tap-wolkvox/tap-wolkvox"
@@ -28,15 +31,6 @@ HEADER = """\
 #   pip_url: git+{repo}.git@v{version}
 """
 
-# Meltano 4.4.1 crashes on `kind: decimal` values from env vars (Decimal is not JSON serializable);
-# numbers travel as text, which the tap reads as numbers (settings.normalize_config).
-KIND_OF_TYPE = {
-    "boolean": "boolean",
-    "integer": "integer",
-    "number": "string",
-    "array": "array",
-    "object": "object",
-}
 WORDS = {"id": "ID", "ids": "IDs", "api": "API", "url": "URL", "timezone": "time zone"}
 # The tap needs `token`, `start_date` and one of these two (settings.parse_settings).
 SERVER_ALTERNATIVES = ("server", "api_url")
@@ -70,14 +64,7 @@ def label(name: str, spec: dict) -> str:
 
 
 def setting(name: str, spec: dict) -> dict:
-    types = [t for t in ([spec["type"]] if isinstance(spec["type"], str) else spec["type"]) if t != "null"]
-    (json_type,) = types
-    if "enum" in spec:
-        kind = "options"
-    elif json_type == "string":
-        kind = "date_iso8601" if spec.get("format") == "date-time" else "string"
-    else:
-        kind = KIND_OF_TYPE[json_type]
+    kind = meltano_kind(spec)  # the same kinds meltano.yml is checked against
     out: dict = {"name": name, "kind": kind, "label": label(name, spec), "description": spec["description"]}
     if "default" in spec:
         out["value"] = spec["default"]
