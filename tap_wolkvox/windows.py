@@ -52,16 +52,28 @@ def next_window(
     once the density is known, about `target_rows` rows long. The next window starts
     at this one's end (the shared edge second).
 
+    "At most N days" is counted inclusively (`longest_span`), the strictest reading of
+    the API's "31 days per query": a server that counts the other way accepts it too.
+
     Sizing windows to the density learned so far is what keeps a backfill near one call
     per 60,000 rows without paying for a cut answer every time.
     """
     _require_naive(start, end)
     start, end = truncate_to_second(start), truncate_to_second(end)
-    span = dt.timedelta(days=max_days)  # `date_end - date_ini` of at most 31 days, as the API allows
+    span = longest_span(max_days)
     if rows_per_second and target_rows:
         # At least one second past `start`: the next window starts at this one's end.
         span = min(span, ONE_SECOND * max(int(target_rows / rows_per_second) - 1, 1))
     return Window(start, min(start + span, end))
+
+
+def longest_span(days: int) -> dt.timedelta:
+    """The longest `date_end - date_ini` of a window of `days` days, both ends included.
+
+    `[d 00:00:00, d+N-1 23:59:59]`: N days to the second, touching N calendar days when
+    it starts at midnight. `[d, d+N 00:00:00]` would be one second (and one day) more.
+    """
+    return dt.timedelta(days=days) - ONE_SECOND
 
 
 def can_split(window: Window) -> bool:
