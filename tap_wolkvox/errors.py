@@ -17,6 +17,7 @@ import typing as t
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 MAX_MSG_IN_MESSAGE = 160
@@ -188,6 +189,7 @@ def network_reason(exc: BaseException) -> str:
 
 
 _NETWORK_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (requests.exceptions.ConnectTimeout, "the connection did not open in time"),
     (ConnectionRefusedError, "connection refused: nothing listens there"),
     (socket.gaierror, "the host name does not resolve"),
     (ConnectionResetError, "the connection was reset"),

@@ -17,11 +17,11 @@ import logging
 import typing as t
 from functools import cached_property
 
-import requests
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_wolkvox import errors
 from tap_wolkvox.answer import Answer
+from tap_wolkvox.deadline import CallTimedOut
 from tap_wolkvox.output import DirectRecordLines
 from tap_wolkvox.partitioned import PartitionedStream, parse_bookmark
 from tap_wolkvox.records import ISO_SPACE, RowConverter
@@ -199,7 +199,7 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
         params = {"api": self.api, **(context or {}), **window.api_params()}
         try:
             return self.call_api(self.path, params, sort_by=self.rows.sort_by, stop_at=self.max_rows_per_call)
-        except requests.exceptions.Timeout as exc:
+        except CallTimedOut as exc:  # a slow answer, not a connection that never opened
             if window.end - window.start > SPLIT_ON_TIMEOUT_ABOVE:
                 raise WindowTimedOut from exc
             raise
