@@ -27,8 +27,10 @@ from tap_wolkvox.partitioned import PartitionedStream, parse_bookmark
 from tap_wolkvox.records import ISO_SPACE, RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
+    LearnedLimit,
     Window,
     can_split,
+    describe_span,
     incremental_start,
     naive_span,
     next_window,
@@ -160,10 +162,14 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
             except CallBudgetReached:
                 self.log("max_calls_per_run reached before %s%s", window, where, level=logging.WARNING)
                 return total
+            except errors.RangeRefusedError as refusal:
+                first_half = self.narrower_than(window, refusal)
+                continue
             except WindowTimedOut:
                 first_half = split_window(window)[0]
                 self.log("Timed out on %s: asking again for its first half", window, level=logging.WARNING)
                 continue
+            self.log_learned_limit()
             with answer:
                 if answer.received >= self.max_rows_per_call:
                     if not can_split(window):
@@ -192,7 +198,37 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
         """The next window from `cursor`, sized to the density seen so far."""
         target = int(self.max_rows_per_call * WINDOW_FILL)
         days = min(self.settings.window_days, self.max_window_days)
-        return next_window(cursor, end, days, density, target)
+        return self.range_limit.clip(next_window(cursor, end, days, density, target))
+
+    @cached_property
+    def range_limit(self) -> LearnedLimit:
+        """The longest window this report accepted after refusing one, for every partition of the run."""
+        return LearnedLimit()
+
+    def narrower_than(self, window: Window, refusal: errors.RangeRefusedError) -> Window:
+        """The window to ask after `window` was refused (HTTP 400); raises when none shorter can help."""
+        if shorter := self.range_limit.narrower(window, str(refusal)):
+            return shorter
+        if self.range_limit.longest is not None:  # shorter windows were refused too
+            msg = f"{refusal}; refused for a window of {describe_span(window.end - window.start)} too"
+            raise errors.RangeRefusedError(msg) from refusal
+        raise refusal
+
+    def log_learned_limit(self) -> None:
+        """Once a shorter window is accepted after a refusal: one line that says so."""
+        if reason := self.range_limit.accepted():
+            longest = describe_span(self.range_limit.longest or dt.timedelta())
+            self.log(
+                "%s refused a longer window (%s). Windows of %s are accepted: the rest of this run "
+                "reads %s in windows of at most %s. If that is this report's limit, set `window_days` "
+                "to it to start there (it applies to every report).",
+                self.api,
+                reason,
+                longest,
+                self.api,
+                longest,
+                level=logging.WARNING,
+            )
 
     def _fetch_window(self, context: Context | None, window: Window) -> Answer:
         """One call for one window; a timeout on a long window asks for a split."""

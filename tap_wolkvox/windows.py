@@ -12,6 +12,7 @@ time, the clock the API filters on; bookmarks are aware UTC datetimes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -74,6 +75,52 @@ def longest_span(days: int) -> dt.timedelta:
     it starts at midnight. `[d, d+N 00:00:00]` would be one second (and one day) more.
     """
     return dt.timedelta(days=days) - ONE_SECOND
+
+
+NARROWER_DAYS = (7, 1)
+"""Window lengths tried after a refused window, longest first: likely limits (a week; skill_5's day)."""
+
+
+@dataclass
+class LearnedLimit:
+    """The longest window a report accepts, learned this run from the windows it refused.
+
+    Not every report's range limit is documented (skill_5 allows one day, not 31), nor the
+    words of a refusal. A refused window is asked again at the next likely limit below it
+    (`NARROWER_DAYS`), and the span accepted caps every later window: a limit costs a
+    refused call or two once a run, not one a window.
+    """
+
+    longest: dt.timedelta | None = None
+    """The cap on `date_end - date_ini`; None until a window is refused."""
+    refused: str | None = None
+    """Why the last window was refused, until a shorter one is accepted (see `accepted`)."""
+
+    def narrower(self, window: Window, reason: str) -> Window | None:
+        """The window to ask instead of a refused one; None when no shorter one is worth a call."""
+        span = window.end - window.start
+        shorter = next((longest_span(days) for days in NARROWER_DAYS if longest_span(days) < span), None)
+        if shorter is None:
+            return None
+        self.longest, self.refused = shorter, self.refused or reason
+        return Window(window.start, window.start + shorter)
+
+    def clip(self, window: Window) -> Window:
+        """The window, no longer than the learned limit."""
+        if self.longest is None or window.end - window.start <= self.longest:
+            return window
+        return Window(window.start, window.start + self.longest)
+
+    def accepted(self) -> str | None:
+        """After a window was accepted: why a longer one was refused, once; else None."""
+        reason, self.refused = self.refused, None
+        return reason
+
+
+def describe_span(span: dt.timedelta) -> str:
+    """`31 days` for `longest_span(31)`: a window's length, both ends counted."""
+    days = (span + ONE_SECOND) / dt.timedelta(days=1)
+    return f"{days:.3g} day" if days == 1 else f"{days:.3g} days"
 
 
 def can_split(window: Window) -> bool:
