@@ -137,6 +137,17 @@ def split_window(window: Window) -> tuple[Window, Window]:
     return Window(window.start, middle), Window(middle, window.end)
 
 
+def isolate(window: Window, second: dt.datetime) -> Window:
+    """The part of `window` to ask first when `second` (in it) may hold most of a full answer alone.
+
+    Up to the second before it; from there, the shortest window that holds it whether
+    `date_end` is inclusive or not: `[second - 1 s, second + 1 s]` at most.
+    """
+    if window.start < second - ONE_SECOND:
+        return Window(window.start, min(window.end, second - ONE_SECOND))
+    return Window(window.start, min(window.end, second + ONE_SECOND))
+
+
 def truncate_to_second(value: dt.datetime) -> dt.datetime:
     """Drop sub-second precision; the API has none."""
     return value.replace(microsecond=0)
