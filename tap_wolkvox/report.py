@@ -5,7 +5,8 @@ the date-time field the API selects rows by (`filter_field`) and its other date-
 fields, their format, its partition parameter (`campaign_id`, `skill_id` or none), the
 longest window it allows and how far back an incremental run must re-read. This class
 does the rest, the same way for every report: date windows sized to the density seen,
-the 60,000-row split, 404 as no rows, the envelope and error taxonomy (`client.py`),
+the 60,000-row split (`cut_windows.py`), range limits learned from refused windows,
+404 as no rows, the envelope and error taxonomy (`client.py`),
 one convention for records (`records.py`), partitions (`partitions.py`), and a
 bookmark plus STATE after every window.
 """
@@ -15,25 +16,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import typing as t
-from collections import Counter
 from functools import cached_property
 
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
-from tap_wolkvox import errors, partitions
+from tap_wolkvox import errors
 from tap_wolkvox.answer import Answer
+from tap_wolkvox.cut_windows import CutWindows
 from tap_wolkvox.deadline import CallTimedOut
 from tap_wolkvox.output import DirectRecordLines
-from tap_wolkvox.partitioned import PartitionedStream, parse_bookmark
+from tap_wolkvox.partitioned import parse_bookmark
 from tap_wolkvox.records import ISO_SPACE, RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
     LearnedLimit,
     Window,
-    can_split,
     describe_span,
     incremental_start,
-    isolate,
     naive_span,
     next_window,
     split_window,
@@ -56,21 +55,11 @@ NOTHING_FOR = dt.timedelta(days=7)
 """A partition without a single row over this long draws a warning: perhaps a report not served."""
 
 
-DENSE_SHARE = 0.02
-"""A second holding this share of a cut answer's rows may hold a full answer alone: it is isolated."""
-
-DENSE_WINDOW_SECONDS = 3
-"""A window of `all` this short that is still cut is read once per member instead."""
-
-MEMBER_LISTS = {"campaign_id": ("campaigns", "type_campaign"), "skill_id": ("skills", "")}
-"""Partition parameter → the `information.php` list of its members, and the field of their type."""
-
-
 class WindowTimedOut(Exception):  # noqa: N818
     """A long window timed out; it is split instead of retried whole."""
 
 
-class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
+class WolkvoxReportStream(DirectRecordLines, CutWindows):
     """A `reports_manager.php` report, read in date windows. Subclasses only declare."""
 
     api: t.ClassVar[str]
@@ -99,7 +88,6 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self._renames_logged: set[str] = set()
-        self._all_members: list[str] | None = None
         self._declared_fields = frozenset(self.schema["properties"])  # before the API adds any
 
     @cached_property
@@ -135,9 +123,10 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
 
         Windows are sized to the density learned from the windows already read, and
         share their edge second (see `windows.py`). One whose answer may have been cut
-        (`max_rows_per_call` rows) is asked again for its first half (quarter, while the
-        density is unknown), none of the cut answer's rows are emitted, and the rest is
-        planned from the density that part shows. STATE is written after every completed window.
+        (`max_rows_per_call` rows) is asked again in part (`cut_windows.py`), none of the
+        cut answer's rows are emitted, and the rest is planned from the density that part
+        shows. A window the API refuses (400) is asked again shorter (`narrower_than`).
+        STATE is written after every completed window.
         """
         if not self.reads_campaign(context):
             return
@@ -178,7 +167,7 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
                     if answer.received < self.max_rows_per_call:
                         emitted = yield from self.records_of(answer, window, edge_keys, context)
                         received = answer.count
-                    elif window.seconds > DENSE_WINDOW_SECONDS or not self.can_read_per_member(context):
+                    elif not self.reads_per_member(window, context):
                         first_half, dense = self.after_cut(answer, window, density, dense, where)
                         continue
                 if answer.received >= self.max_rows_per_call:
@@ -203,106 +192,6 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
             dense = dense if dense is not None and dense > cursor else None
             self.complete_window(context, window)
         return total
-
-    def after_cut(
-        self, answer: Answer, window: Window, density: float | None, dense: dt.datetime | None, where: str
-    ) -> tuple[Window, dt.datetime | None]:
-        """The part of a cut window to ask next, and the dense second to isolate, if any.
-
-        Usually its first half (a quarter while the density is unknown). But when one second
-        holds a large share of the cut answer, it alone may hold a full one: the windows
-        then stop short of it and take it in a window of its own (`isolate`), a few calls
-        instead of halving down to it.
-        """
-        if not can_split(window):
-            raise errors.TruncatedSecondError(self.too_dense(window, where))
-        counts = Counter(key for key, _ in answer.keyed() if window.start <= key <= window.end)
-        second, rows = counts.most_common(1)[0] if counts else (window.start, 0)
-        if rows >= answer.received * DENSE_SHARE and (part := isolate(window, second)) != window:
-            self.log(
-                "%s returned %d rows (may be cut), %d at %s: asking for %s",
-                window,
-                answer.count,
-                rows,
-                second,
-                part,
-            )
-            return part, second
-        first = split_window(window)[0]
-        if density is None and can_split(first):
-            first = split_window(first)[0]  # nothing known yet: a quarter
-        self.log("%s returned %d rows (may be cut): asking for its first part", window, answer.count)
-        return first, dense
-
-    @staticmethod
-    def isolating(window: Window, dense: dt.datetime | None) -> Window:
-        """A planned window, stopping short of a dense second ahead of it, or holding it alone."""
-        return isolate(window, dense) if dense is not None and window.start <= dense <= window.end else window
-
-    def too_dense(self, window: Window, where: str) -> str:
-        """Why a window cut at one or two seconds stops the run, and what can be done."""
-        return (
-            f"{self.api}{where}: the seconds {window} hold {self.max_rows_per_call}+ rows; the API "
-            "cannot return them all and no smaller call exists. Ask Wolkvox support about these rows, "
-            f"or set `start_date` after {window.end} to skip these seconds (their rows are not extracted)."
-        )
-
-    # -- a cut second under `all` ------------------------------------------------------
-
-    def can_read_per_member(self, context: Context | None) -> bool:
-        """Whether this partition is `all`, whose members (campaigns, skills) can be asked one by one."""
-        return self.partition_param in MEMBER_LISTS and self.partition_value(context) == partitions.ALL
-
-    def read_per_member(
-        self, context: Context | None, window: Window, edge_keys: set[tuple]
-    ) -> t.Generator[dict, None, int]:
-        """A window of `all` cut at a few seconds, asked once per member; returns the rows emitted.
-
-        What `campaign_calls: each` would do for these seconds, with the same records
-        and edge-second keys; only one member's answer cut too stops the run.
-        """
-        param, members = t.cast("str", self.partition_param), self.all_members()
-        kind = param.removesuffix("_id")
-        self.log(
-            "%s%s %s: %d+ rows, more than one call returns: reading these seconds once per %s (%d calls)",
-            self.api,
-            self.describe_partition(context),
-            window,
-            self.max_rows_per_call,
-            kind,
-            len(members),
-        )
-        fetch = self.request_decorator(self._fetch_window)
-        emitted = 0
-        previous_edge, new_edge = set(edge_keys), set()
-        for member in members:
-            where = f", {kind} {member}"
-            with self._giving_up(f"{self.api}{where}, window {window}"):
-                answer = fetch({param: member}, window)
-            with answer:
-                if answer.received >= self.max_rows_per_call:
-                    raise errors.TruncatedSecondError(self.too_dense(window, where))
-                keys = set(previous_edge)
-                emitted += yield from self.records_of(answer, window, keys, context)
-                new_edge |= keys
-        edge_keys.clear()
-        edge_keys.update(new_edge)
-        return emitted
-
-    def all_members(self) -> list[str]:
-        """The ids `all` covers: the listed `campaign_ids`, else the operation's list (one call a run)."""
-        if self._all_members is None:
-            if self.wanted:
-                self._all_members = list(self.wanted)
-            else:
-                info_api, type_field = MEMBER_LISTS[t.cast("str", self.partition_param)]
-                ids = {
-                    str(row.get(self.partition_param) or "").strip()
-                    for row in self.fetch_information(info_api)
-                    if not self.campaign_type or row.get(type_field) == self.campaign_type
-                }
-                self._all_members = sorted((i for i in ids if i.isdigit()), key=int)
-        return self._all_members
 
     def plan_window(self, cursor: dt.datetime, end: dt.datetime, density: float | None) -> Window:
         """The next window from `cursor`, sized to the density seen so far."""

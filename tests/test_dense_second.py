@@ -112,3 +112,13 @@ def test_one_campaign_alone_over_the_cut_in_one_second_stops_saying_so(dense, mo
     run = run_tap(config, expect=TruncatedSecondError)
     message = str(run.error)
     assert "campaign 101" in message and "the API cannot return them all" in message
+
+
+def test_the_run_after_a_dense_second_starts_at_its_bookmark_and_repeats_nothing(dense):
+    config = base_config(dense, campaign_calls="all", campaign_ids=["101", "202", "303"], **FEBRUARY)
+    before = run_tap({**config, "end_date": "2026-02-10T12:00:00"})
+    after = run_tap(config, state=before.last_state)
+    first, second = Counter(key(r) for r in before.records), Counter(key(r) for r in after.records)
+    assert max(first.values()) == max(second.values()) == 1
+    assert set(first) | set(second) == set(expected(dense, ("101", "202", "303")))
+    assert all(k[3] >= "2026-02-10 12:00:00" for k in set(first) & set(second))  # only the bookmark's second

@@ -9,9 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tap_wolkvox.windows import (
+    LearnedLimit,
     Window,
+    describe_span,
     earliest_utc,
     incremental_start,
+    isolate,
     local_naive_to_utc,
     naive_span,
     next_window,
@@ -302,3 +305,30 @@ def test_the_cached_row_date_conversion_is_parse_row_date(zone):
     for value in values * 2:  # the second time, from the cache
         parsed = parse_row_date(value, tz)
         assert row_date_to_utc_text(value, tz, hours) == (parsed.isoformat() if parsed else None), value
+
+
+def test_isolate_stops_short_of_a_dense_second_then_holds_it_under_either_reading_of_date_end():
+    second = dt.datetime(2026, 2, 10, 10, 0, 0)
+    day = Window(dt.datetime(2026, 2, 10), dt.datetime(2026, 2, 10, 23, 59, 59))
+    before = isolate(day, second)
+    assert before == Window(day.start, second - S)
+    around = isolate(Window(before.end, day.end), second)  # the next window starts at its end
+    assert around == Window(second - S, second + S)  # holds `second` whether date_end is inclusive or not
+    assert isolate(Window(second, day.end), second) == Window(second, second + S)
+    assert isolate(Window(second - S, second), second) == Window(second - S, second)  # never past the end
+
+
+def test_a_learned_limit_tries_a_week_then_a_day_and_caps_later_windows():
+    limit = LearnedLimit()
+    month = Window(dt.datetime(2026, 1, 1), dt.datetime(2026, 1, 31, 23, 59, 59))
+    assert limit.clip(month) == month  # nothing learned yet
+    week = limit.narrower(month, "refused")
+    assert week == Window(month.start, month.start + dt.timedelta(days=7) - S)
+    day = limit.narrower(week, "refused again")
+    assert day == Window(month.start, month.start + dt.timedelta(days=1) - S)
+    assert limit.narrower(day, "and again") is None  # a day refused: not a range limit
+    assert limit.clip(month) == day
+    assert limit.accepted() == "refused" and limit.accepted() is None  # said once
+    assert (
+        describe_span(dt.timedelta(days=7) - S) == "7 days" and describe_span(day.end - day.start) == "1 day"
+    )
