@@ -216,16 +216,17 @@ class WolkvoxReportStream(DirectRecordLines, CutWindows):
     def log_learned_limit(self) -> None:
         """Once a shorter window is accepted after a refusal: one line that says so."""
         if reason := self.range_limit.accepted():
-            longest = describe_span(self.range_limit.longest or dt.timedelta())
+            days = self.range_limit.days
             self.log(
-                "%s refused a longer window (%s). Windows of %s are accepted: the rest of this run "
-                "reads %s in windows of at most %s. If that is this report's limit, set `window_days` "
-                "to it to start there (it applies to every report).",
+                "The API refused a longer %s window (%s). Windows of %s are accepted: the rest of this "
+                "run reads %s in windows of at most %s. If that is this report's limit, set "
+                "`window_days: %d` to start there (it applies to every report).",
                 self.api,
                 reason,
-                longest,
+                describe_span(self.range_limit.longest or dt.timedelta()),
                 self.api,
-                longest,
+                describe_span(self.range_limit.longest or dt.timedelta()),
+                days,
                 level=logging.WARNING,
             )
 

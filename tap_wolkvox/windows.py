@@ -91,19 +91,24 @@ class LearnedLimit:
     refused call or two once a run, not one a window.
     """
 
-    longest: dt.timedelta | None = None
-    """The cap on `date_end - date_ini`; None until a window is refused."""
+    days: int | None = None
+    """The days of the longest window accepted since a refusal; None until a window is refused."""
     refused: str | None = None
     """Why the last window was refused, until a shorter one is accepted (see `accepted`)."""
+
+    @property
+    def longest(self) -> dt.timedelta | None:
+        """The cap on `date_end - date_ini`."""
+        return None if self.days is None else longest_span(self.days)
 
     def narrower(self, window: Window, reason: str) -> Window | None:
         """The window to ask instead of a refused one; None when no shorter one is worth a call."""
         span = window.end - window.start
-        shorter = next((longest_span(days) for days in NARROWER_DAYS if longest_span(days) < span), None)
-        if shorter is None:
+        days = next((days for days in NARROWER_DAYS if longest_span(days) < span), None)
+        if days is None:
             return None
-        self.longest, self.refused = shorter, self.refused or reason
-        return Window(window.start, window.start + shorter)
+        self.days, self.refused = days, self.refused or reason
+        return Window(window.start, window.start + longest_span(days))
 
     def clip(self, window: Window) -> Window:
         """The window, no longer than the learned limit."""

@@ -66,6 +66,7 @@ def test_a_one_day_limit_is_learned_in_two_refused_calls_and_kept_for_the_run(sm
     said = [line for line in warnings(caplog) if "window_days" in line]
     assert len(said) == 1
     assert "Windows of 1 day are accepted" in said[0] and "RANGO DE FECHAS NO VÁLIDO" in said[0]
+    assert "set `window_days: 1`" in said[0]
     print(f"\n{mode}: {len(small.calls)} calls, {len(refused(small))} refused, for 28 days at one day a call")
 
 
