@@ -133,7 +133,7 @@ class WolkvoxStream(RESTStream):
             # Its message would quote the header value: the token.
             raise WolkvoxAPIError("The token is not a valid HTTP header value (not shown)") from None
         except NETWORK_ERRORS as exc:
-            self._previous_call_timed_out = deadline.expired or _is_read_timeout(exc)
+            self._previous_call_timed_out = deadline.cut or _is_read_timeout(exc)
             if self._previous_call_timed_out and not isinstance(exc, CallTimedOut):
                 raise CallTimedOut(
                     f"{errors.describe_call(prepared.url)}: no complete answer within "
@@ -303,7 +303,12 @@ def _stretch_jitter(value: float) -> float:
 
 
 def _is_read_timeout(exc: BaseException) -> bool:
-    """Whether a requests error is a socket read timing out (requests reports a stall mid-body so)."""
+    """Whether a requests error is a socket read timing out (requests reports a stall mid-body so).
+
+    Not a connect timeout: a connection that never opened says nothing about the window.
+    """
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return False
     return isinstance(exc, requests.exceptions.Timeout) or any(
         isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args
     )

@@ -5,6 +5,10 @@ seconds would hold a call for ever. `DeadlineAdapter` remembers which connection
 call uses; `CallDeadline` shuts that connection's socket when the call's time is up,
 which makes the blocked read fail at once, in any thread and on any OS. The server
 sees the connection close, so the abandoned call does not stay in flight.
+
+`CallDeadline.cut` says whether time ran out on an open connection (the request sent,
+the answer not all read): only then was the server slow to answer. A connection that
+never opened fails on its own connect timeout, a network problem whatever the window.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ class CallDeadline:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expired = False
+        self.cut = False
+        """Whether the deadline shut a connection that was open: time ran out reading an answer."""
         self._connections: list[HTTPConnection] = []
         self._sockets: list[socket.socket] = []
         """Each connection's socket once connected: a connection forgets it when the server
@@ -58,6 +64,7 @@ class CallDeadline:
         with self._lock:
             self._connections.append(connection)
             if self.expired:
+                self.cut |= _is_open(connection)  # before the shut wakes the reading thread
                 _shut(connection)
 
     def watch_socket(self, sock: socket.socket | None) -> None:
@@ -72,6 +79,8 @@ class CallDeadline:
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
+            # Set before the shut wakes the reading thread, which then reads it.
+            self.cut = any(_is_open(connection) for connection in self._connections)
             for connection in self._connections:
                 _shut(connection)
             for sock in self._sockets:
@@ -88,6 +97,11 @@ def checked(chunks: t.Iterable[bytes]) -> t.Iterator[bytes]:
     deadline = getattr(_current, "deadline", None)
     if deadline is not None and deadline.expired:
         raise requests.exceptions.ReadTimeout("the call's deadline passed while its answer was read")
+
+
+def _is_open(connection: HTTPConnection) -> bool:
+    """Whether a connection has a socket (a connect still under way has none)."""
+    return getattr(connection, "sock", None) is not None
 
 
 def _shut(connection: HTTPConnection) -> None:

@@ -17,6 +17,7 @@ import typing as t
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_wolkvox.redact import redact
@@ -50,6 +51,7 @@ class Action(enum.Enum):
     CONFIRM = "retry once to confirm, then stop"
     WAIT = "retry with a long, growing wait, then stop"
     RETRY = "retry with backoff and jitter, then stop"
+    NARROW = "on a report call, ask again for a shorter date window; stop if a short one is refused too"
 
 
 class WolkvoxAPIError(FatalAPIError):
@@ -58,6 +60,14 @@ class WolkvoxAPIError(FatalAPIError):
 
 class QuotaExhaustedError(WolkvoxAPIError):
     """The operation's daily call quota is used up."""
+
+
+class RangeRefusedError(WolkvoxAPIError):
+    """A 400 the docs do not explain: perhaps a date range longer than the report allows.
+
+    A report call answered so is asked again for a shorter window (`report.py`); any
+    other call, or a short window refused too, stops the run.
+    """
 
 
 class TruncatedSecondError(WolkvoxAPIError):
@@ -130,7 +140,15 @@ TAXONOMY: tuple[Rule, ...] = (
         "consumption disabled by the server (maintenance)",
         wait_class=MaintenanceError,
     ),
-    Rule(400, None, Action.FATAL, "the API refused the request's parameters"),
+    Rule(400, "DOES NOT EXIST", Action.FATAL, "the API refused the request's parameters: an unknown `api`"),
+    Rule(
+        400,
+        "PARAMETERS ARE REQUIRED",
+        Action.FATAL,
+        "the API refused the request's parameters: one is missing",
+    ),
+    # Some reports allow less than 31 days (skill_5: one day), in words the docs do not give.
+    Rule(400, None, Action.NARROW, "the API refused the request's parameters", RangeRefusedError),
 )
 
 
@@ -206,6 +224,7 @@ def network_reason(exc: BaseException) -> str:
 
 
 _NETWORK_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (requests.exceptions.ConnectTimeout, "the connection did not open in time"),
     (ConnectionRefusedError, "connection refused: nothing listens there"),
     (socket.gaierror, "the host name does not resolve"),
     (ConnectionResetError, "the connection was reset"),
@@ -217,7 +236,7 @@ _NETWORK_REASONS: tuple[tuple[type[BaseException], str], ...] = (
 def error_for(rule: Rule, *, call: str, status: int, detail: str) -> Exception:
     """The exception that carries out `rule` for one call; `detail` is a `msg` or `describe_body`."""
     message = f"{call}: {rule.advice} (HTTP {status}: {one_line(detail)})"
-    if rule.action is Action.FATAL:
+    if rule.action in (Action.FATAL, Action.NARROW):  # NARROW: fatal unless a shorter window cures it
         return rule.fatal_class(message)
     if rule.action is Action.CONFIRM:
         return TokenRejectedError(message)

@@ -5,7 +5,8 @@ the date-time field the API selects rows by (`filter_field`) and its other date-
 fields, their format, its partition parameter (`campaign_id`, `skill_id` or none), the
 longest window it allows and how far back an incremental run must re-read. This class
 does the rest, the same way for every report: date windows sized to the density seen,
-the 60,000-row split, 404 as no rows, the envelope and error taxonomy (`client.py`),
+the 60,000-row split (`cut_windows.py`), range limits learned from refused windows,
+404 as no rows, the envelope and error taxonomy (`client.py`),
 one convention for records (`records.py`), partitions (`partitions.py`), and a
 bookmark plus STATE after every window.
 """
@@ -17,18 +18,19 @@ import logging
 import typing as t
 from functools import cached_property
 
-import requests
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_wolkvox import errors
 from tap_wolkvox.answer import Answer
+from tap_wolkvox.cut_windows import CutWindows
+from tap_wolkvox.deadline import CallTimedOut
 from tap_wolkvox.output import DirectRecordLines
-from tap_wolkvox.partitioned import PartitionedStream
 from tap_wolkvox.records import ISO_SPACE, RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
+    LearnedLimit,
     Window,
-    can_split,
+    describe_span,
     next_window,
     split_window,
 )
@@ -54,7 +56,7 @@ class WindowTimedOut(Exception):  # noqa: N818
     """A long window timed out; it is split instead of retried whole."""
 
 
-class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
+class WolkvoxReportStream(DirectRecordLines, CutWindows):
     """A `reports_manager.php` report, read in date windows. Subclasses only declare."""
 
     api: t.ClassVar[str]
@@ -110,9 +112,10 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
 
         Windows are sized to the density learned from the windows already read, and
         share their edge second (see `windows.py`). One whose answer may have been cut
-        (`max_rows_per_call` rows) is asked again for its first half (quarter, while the
-        density is unknown), none of the cut answer's rows are emitted, and the rest is
-        planned from the density that part shows. STATE is written after every completed window.
+        (`max_rows_per_call` rows) is asked again in part (`cut_windows.py`), none of the
+        cut answer's rows are emitted, and the rest is planned from the density that part
+        shows. A window the API refuses (400) is asked again shorter (`narrower_than`).
+        STATE is written after every completed window.
         """
         if not self.reads_campaign(context):
             return
@@ -139,45 +142,46 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
         where = self.describe_partition(context)
         progress = self._tap.progress.range(self.name, where, cursor, end)  # type: ignore[attr-defined]
         total = 0
-        first_half: Window | None = None  # of a window that was cut or timed out: asked next
+        first_half: Window | None = None  # of a window that was cut, timed out or refused: asked next
         density: float | None = None  # rows per second of the last complete window
+        dense: dt.datetime | None = None  # a second that held much of a cut answer alone (`after_cut`)
         edge_keys: set[tuple] = set()  # keys emitted in the second this window shares with the last
         fetch = self.request_decorator(self._fetch_window)
         done = False
         while not done:
-            window = first_half or self.plan_window(cursor, end, density)
+            window = first_half or self.isolating(self.plan_window(cursor, end, density), dense)
             first_half = None
             try:
                 with self._giving_up(f"{self.api}{where}, window {window}"):
                     answer = fetch(context, window)
+                self.log_learned_limit()
+                with answer:
+                    if answer.received < self.max_rows_per_call:
+                        emitted = yield from self.records_of(answer, window, edge_keys, context)
+                        received = answer.count
+                    elif not self.reads_per_member(window, context):
+                        first_half, dense = self.after_cut(answer, window, density, dense, where)
+                        continue
+                if answer.received >= self.max_rows_per_call:
+                    emitted = yield from self.read_per_member(context, window, edge_keys)
+                    received = -1  # a dense second says nothing of the density around it
             except CallBudgetReached:
                 self.log("max_calls_per_run reached before %s%s", window, where, level=logging.WARNING)
                 return total
+            except errors.RangeRefusedError as refusal:
+                first_half = self.narrower_than(window, refusal)
+                continue
             except WindowTimedOut:
                 first_half = split_window(window)[0]
                 self.log("Timed out on %s: asking again for its first half", window, level=logging.WARNING)
                 continue
-            with answer:
-                if answer.received >= self.max_rows_per_call:
-                    if not can_split(window):
-                        raise errors.TruncatedSecondError(
-                            f"{self.api}{where}: the seconds {window} hold {self.max_rows_per_call}+ "
-                            "rows; the API cannot return them all"
-                        )
-                    first_half = split_window(window)[0]
-                    if density is None and can_split(first_half):
-                        first_half = split_window(first_half)[0]  # nothing known yet: a quarter
-                    self.log(
-                        "%s returned %d rows (may be cut): asking for its first part", window, answer.count
-                    )
-                    continue
-                emitted = yield from self.records_of(answer, window, edge_keys, context)
             self.log("%s", progress.after(window, emitted, self.usage.calls))
             self.usage.rows += emitted
             total += emitted
-            density = max(answer.count, 1) / window.seconds
+            density = max(received, 1) / window.seconds if received >= 0 else density
             # What is left is planned again, with the density this window showed.
             cursor, done = window.end, window.end >= end
+            dense = dense if dense is not None and dense > cursor else None
             self.complete_window(context, window)
         return total
 
@@ -185,14 +189,45 @@ class WolkvoxReportStream(DirectRecordLines, PartitionedStream):
         """The next window from `cursor`, sized to the density seen so far."""
         target = int(self.max_rows_per_call * WINDOW_FILL)
         days = min(self.settings.window_days, self.max_window_days)
-        return next_window(cursor, end, days, density, target)
+        return self.range_limit.clip(next_window(cursor, end, days, density, target))
+
+    @cached_property
+    def range_limit(self) -> LearnedLimit:
+        """The longest window this report accepted after refusing one, for every partition of the run."""
+        return LearnedLimit()
+
+    def narrower_than(self, window: Window, refusal: errors.RangeRefusedError) -> Window:
+        """The window to ask after `window` was refused (HTTP 400); raises when none shorter can help."""
+        if shorter := self.range_limit.narrower(window, str(refusal)):
+            return shorter
+        if self.range_limit.longest is not None:  # shorter windows were refused too
+            msg = f"{refusal}; refused for a window of {describe_span(window.end - window.start)} too"
+            raise errors.RangeRefusedError(msg) from refusal
+        raise refusal
+
+    def log_learned_limit(self) -> None:
+        """Once a shorter window is accepted after a refusal: one line that says so."""
+        if reason := self.range_limit.accepted():
+            days = self.range_limit.days
+            self.log(
+                "The API refused a longer %s window (%s). Windows of %s are accepted: the rest of this "
+                "run reads %s in windows of at most %s. If that is this report's limit, set "
+                "`window_days: %d` to start there (it applies to every report).",
+                self.api,
+                reason,
+                describe_span(self.range_limit.longest or dt.timedelta()),
+                self.api,
+                describe_span(self.range_limit.longest or dt.timedelta()),
+                days,
+                level=logging.WARNING,
+            )
 
     def _fetch_window(self, context: Context | None, window: Window) -> Answer:
         """One call for one window; a timeout on a long window asks for a split."""
         params = {"api": self.api, **(context or {}), **window.api_params()}
         try:
             return self.call_api(self.path, params, sort_by=self.rows.sort_by, stop_at=self.max_rows_per_call)
-        except requests.exceptions.Timeout as exc:
+        except CallTimedOut as exc:  # a slow answer, not a connection that never opened
             if window.end - window.start > SPLIT_ON_TIMEOUT_ABOVE:
                 raise WindowTimedOut from exc
             raise

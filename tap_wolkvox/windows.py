@@ -12,6 +12,7 @@ time, the clock the API filters on; bookmarks are aware UTC datetimes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -52,16 +53,79 @@ def next_window(
     once the density is known, about `target_rows` rows long. The next window starts
     at this one's end (the shared edge second).
 
+    "At most N days" is counted inclusively (`longest_span`), the strictest reading of
+    the API's "31 days per query": a server that counts the other way accepts it too.
+
     Sizing windows to the density learned so far is what keeps a backfill near one call
     per 60,000 rows without paying for a cut answer every time.
     """
     _require_naive(start, end)
     start, end = truncate_to_second(start), truncate_to_second(end)
-    span = dt.timedelta(days=max_days)  # `date_end - date_ini` of at most 31 days, as the API allows
+    span = longest_span(max_days)
     if rows_per_second and target_rows:
         # At least one second past `start`: the next window starts at this one's end.
         span = min(span, ONE_SECOND * max(int(target_rows / rows_per_second) - 1, 1))
     return Window(start, min(start + span, end))
+
+
+def longest_span(days: int) -> dt.timedelta:
+    """The longest `date_end - date_ini` of a window of `days` days, both ends included.
+
+    `[d 00:00:00, d+N-1 23:59:59]`: N days to the second, touching N calendar days when
+    it starts at midnight. `[d, d+N 00:00:00]` would be one second (and one day) more.
+    """
+    return dt.timedelta(days=days) - ONE_SECOND
+
+
+NARROWER_DAYS = (7, 1)
+"""Window lengths tried after a refused window, longest first: likely limits (a week; skill_5's day)."""
+
+
+@dataclass
+class LearnedLimit:
+    """The longest window a report accepts, learned this run from the windows it refused.
+
+    Not every report's range limit is documented (skill_5 allows one day, not 31), nor the
+    words of a refusal. A refused window is asked again at the next likely limit below it
+    (`NARROWER_DAYS`), and the span accepted caps every later window: a limit costs a
+    refused call or two once a run, not one a window.
+    """
+
+    days: int | None = None
+    """The days of the longest window accepted since a refusal; None until a window is refused."""
+    refused: str | None = None
+    """Why the last window was refused, until a shorter one is accepted (see `accepted`)."""
+
+    @property
+    def longest(self) -> dt.timedelta | None:
+        """The cap on `date_end - date_ini`."""
+        return None if self.days is None else longest_span(self.days)
+
+    def narrower(self, window: Window, reason: str) -> Window | None:
+        """The window to ask instead of a refused one; None when no shorter one is worth a call."""
+        span = window.end - window.start
+        days = next((days for days in NARROWER_DAYS if longest_span(days) < span), None)
+        if days is None:
+            return None
+        self.days, self.refused = days, self.refused or reason
+        return Window(window.start, window.start + longest_span(days))
+
+    def clip(self, window: Window) -> Window:
+        """The window, no longer than the learned limit."""
+        if self.longest is None or window.end - window.start <= self.longest:
+            return window
+        return Window(window.start, window.start + self.longest)
+
+    def accepted(self) -> str | None:
+        """After a window was accepted: why a longer one was refused, once; else None."""
+        reason, self.refused = self.refused, None
+        return reason
+
+
+def describe_span(span: dt.timedelta) -> str:
+    """`31 days` for `longest_span(31)`: a window's length, both ends counted."""
+    days = (span + ONE_SECOND) / dt.timedelta(days=1)
+    return f"{days:.3g} day" if days == 1 else f"{days:.3g} days"
 
 
 def can_split(window: Window) -> bool:
@@ -76,6 +140,17 @@ def split_window(window: Window) -> tuple[Window, Window]:
         raise ValueError(msg)
     middle = window.start + ONE_SECOND * ((window.seconds - 1) // 2)
     return Window(window.start, middle), Window(middle, window.end)
+
+
+def isolate(window: Window, second: dt.datetime) -> Window:
+    """The part of `window` to ask first when `second` (in it) may hold most of a full answer alone.
+
+    Up to the second before it; from there, the shortest window that holds it whether
+    `date_end` is inclusive or not: `[second - 1 s, second + 1 s]` at most.
+    """
+    if window.start < second - ONE_SECOND:
+        return Window(window.start, min(window.end, second - ONE_SECOND))
+    return Window(window.start, min(window.end, second + ONE_SECOND))
 
 
 def truncate_to_second(value: dt.datetime) -> dt.datetime:

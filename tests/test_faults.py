@@ -93,7 +93,7 @@ def test_quota_used_up_stops_for_today_and_keeps_what_was_emitted(small, caplog)
     # Its last STATE covers exactly the windows whose rows were emitted.
     assert bookmarks(first.last_state) == {
         "101": "2026-03-01T04:59:59+00:00",
-        "202": "2025-12-22T05:00:00+00:00",
+        "202": "2025-12-22T04:59:59+00:00",  # 2025-11-21 00:00:00 + 31 days − 1 s, local
     }
 
     same_day = run_tap(config(small), state=first.last_state, expect=QuotaExhaustedError)

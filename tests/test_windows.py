@@ -9,9 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tap_wolkvox.windows import (
+    LearnedLimit,
     Window,
+    describe_span,
     earliest_utc,
     incremental_start,
+    isolate,
     local_naive_to_utc,
     naive_span,
     next_window,
@@ -53,16 +56,34 @@ def test_a_100_day_range_is_four_windows_of_at_most_31_days():
     start, end = dt.datetime(2025, 11, 21), dt.datetime(2026, 2, 28, 23, 59, 59)
     windows = plan_windows(start, end, 31)
     assert len(windows) == 4
-    assert all(w.end - w.start == dt.timedelta(days=31) for w in windows[:-1])
+    assert all(w.end - w.start == dt.timedelta(days=31) - S for w in windows[:-1])
     assert_tiles(windows, start, end)
 
 
-def test_exact_multiple_of_window_length_makes_no_empty_tail():
+def test_the_first_31_day_window_is_31_calendar_days_not_32():
+    # [d 00:00:00, d+31 00:00:00] touches 32 days: a server counting days inclusively refuses it.
+    first = plan_windows(dt.datetime(2026, 1, 1), dt.datetime(2026, 6, 1), 31)[0]
+    assert first.api_params() == {"date_ini": "20260101000000", "date_end": "20260131235959"}
+
+
+@pytest.mark.parametrize("days", [1, 7, 30, 31])
+def test_no_window_is_longer_than_its_days_counted_inclusively(days):
+    start, end = dt.datetime(2026, 1, 1, 7, 30, 15), dt.datetime(2026, 5, 1)
+    for rows_per_second in (None, 0.001, 0.5):
+        windows = plan_windows(start, end, days, rows_per_second, 54_000)
+        assert max(w.seconds for w in windows) <= days * 86_400  # both ends counted
+        assert_tiles(windows, start, end)
+
+
+def test_whole_days_in_one_day_windows_end_with_a_short_window():
+    # Windows share their edge second, and each holds 86,400 seconds at most, so two
+    # whole days (172,800 seconds) take a third, short window.
     start = dt.datetime(2026, 1, 1)
     windows = plan_windows(start, start + dt.timedelta(days=2) - S, 1)
     assert [str(w) for w in windows] == [
-        "2026-01-01 00:00:00..2026-01-02 00:00:00",
-        "2026-01-02 00:00:00..2026-01-02 23:59:59",
+        "2026-01-01 00:00:00..2026-01-01 23:59:59",
+        "2026-01-01 23:59:59..2026-01-02 23:59:58",
+        "2026-01-02 23:59:58..2026-01-02 23:59:59",
     ]
 
 
@@ -78,7 +99,7 @@ def test_a_known_density_sizes_windows_to_the_target_rows():
     assert all(w.seconds == 27_000 for w in two_rows_a_second[:-1])
     assert_tiles(two_rows_a_second, start, end)
     sparse = plan_windows(start, end, 31, rows_per_second=0.001, target_rows=54_000)
-    assert all(w.end - w.start == dt.timedelta(days=31) for w in sparse[:-1])
+    assert all(w.end - w.start == dt.timedelta(days=31) - S for w in sparse[:-1])
     dense = plan_windows(start, start + dt.timedelta(seconds=9), 31, rows_per_second=1e9, target_rows=54_000)
     assert [w.seconds for w in dense] == [2] * 9  # never shorter than one second past its start
 
@@ -284,3 +305,30 @@ def test_the_cached_row_date_conversion_is_parse_row_date(zone):
     for value in values * 2:  # the second time, from the cache
         parsed = parse_row_date(value, tz)
         assert row_date_to_utc_text(value, tz, hours) == (parsed.isoformat() if parsed else None), value
+
+
+def test_isolate_stops_short_of_a_dense_second_then_holds_it_under_either_reading_of_date_end():
+    second = dt.datetime(2026, 2, 10, 10, 0, 0)
+    day = Window(dt.datetime(2026, 2, 10), dt.datetime(2026, 2, 10, 23, 59, 59))
+    before = isolate(day, second)
+    assert before == Window(day.start, second - S)
+    around = isolate(Window(before.end, day.end), second)  # the next window starts at its end
+    assert around == Window(second - S, second + S)  # holds `second` whether date_end is inclusive or not
+    assert isolate(Window(second, day.end), second) == Window(second, second + S)
+    assert isolate(Window(second - S, second), second) == Window(second - S, second)  # never past the end
+
+
+def test_a_learned_limit_tries_a_week_then_a_day_and_caps_later_windows():
+    limit = LearnedLimit()
+    month = Window(dt.datetime(2026, 1, 1), dt.datetime(2026, 1, 31, 23, 59, 59))
+    assert limit.clip(month) == month  # nothing learned yet
+    week = limit.narrower(month, "refused")
+    assert week == Window(month.start, month.start + dt.timedelta(days=7) - S)
+    day = limit.narrower(week, "refused again")
+    assert day == Window(month.start, month.start + dt.timedelta(days=1) - S)
+    assert limit.narrower(day, "and again") is None  # a day refused: not a range limit
+    assert limit.clip(month) == day
+    assert limit.accepted() == "refused" and limit.accepted() is None  # said once
+    assert (
+        describe_span(dt.timedelta(days=7) - S) == "7 days" and describe_span(day.end - day.start) == "1 day"
+    )

@@ -18,7 +18,9 @@ It answers as `shared/wolkvox-api.md` documents the real API:
 - daily quota per operation (licences × 1000): past it → 403 TOKEN LIMIT EXCEEDED.
 - at most 2 calls in flight per token: a third → 403 EXCEEDS THE LIMIT OF SIMULTANEOUS
   REQUESTS PER TOKEN (2).
-- unknown `api` or missing parameter → 400; a window over 31 days → 400.
+- unknown `api` or missing parameter → 400; a window longer than the report's `RangeLimit` → 400
+  (31 days, counted as `date_end - date_ini`, by default; `range_limits` gives a report its own,
+  such as skill_5's one day, and `inclusive=True` counts both ends, the strict reading).
 - a window with no rows → 404 "Validate dates entered".
 - more than 60,000 rows → the first 60,000, silently.
 - `code` as the integer 200 or the string "200" (always the string for reports whose doc shows
@@ -58,6 +60,29 @@ API_DATE_FORMAT = "%Y%m%d%H%M%S"
 MAX_ROWS = 60_000
 MAX_DAYS = 31
 MAX_IN_FLIGHT = 2
+
+
+@dataclass(frozen=True)
+class RangeLimit:
+    """The longest `date_ini`..`date_end` a report accepts ("31 days per query"), and how it counts.
+
+    The docs do not say how the days are counted. By default `date_end - date_ini` is
+    compared with them; `inclusive` counts both ends, so `[d 00:00:00, d+31 00:00:00]`
+    is 31 days and one second: refused. `msg` is the refusal's wording (the real one
+    is unknown).
+    """
+
+    days: int = MAX_DAYS
+    inclusive: bool = False
+    msg: str = ""
+    """The 400's `msg`; empty: `THE MAXIMUM RANGE OF DATES IS {days} DAYS`."""
+
+    def refuses(self, start: dt.datetime, end: dt.datetime) -> bool:
+        counted = end - start + (dt.timedelta(seconds=1) if self.inclusive else dt.timedelta())
+        return counted > dt.timedelta(days=self.days)
+
+    def refusal(self) -> tuple[int, dict]:
+        return envelope(400, "BAD REQUEST", self.msg or f"THE MAXIMUM RANGE OF DATES IS {self.days} DAYS")
 
 
 @dataclass
@@ -114,6 +139,10 @@ class Emulator:
     quota: int | None = None
     """Calls per day; None: licences × 1000."""
     max_rows: int = MAX_ROWS
+    range_limit: RangeLimit = field(default_factory=RangeLimit)
+    """Every report's longest window (`date_ini`..`date_end`); a longer one is answered 400."""
+    range_limits: dict[str, RangeLimit] = field(default_factory=dict)
+    """Reports with a limit of their own, by `api` (e.g. skill_5's one day)."""
     end_exclusive: bool = False
     """Read `date_end` as exclusive: the API does not document which it is."""
     code_style: str = "alternate"
@@ -315,8 +344,9 @@ class Emulator:
             return envelope(404, "NOT FOUND", "Validate dates entered")
         if end < start:
             return envelope(404, "NOT FOUND", "Validate dates entered")
-        if end - start > dt.timedelta(days=MAX_DAYS):
-            return envelope(400, "BAD REQUEST", "THE MAXIMUM RANGE OF DATES IS 31 DAYS")
+        limit = self.range_limits.get(report.api, self.range_limit)
+        if limit.refuses(start, end):
+            return limit.refusal()
         filters = {name: query[name] for name in report.filters if query.get(name)}
         cache_key = (report.api, partition, tuple(sorted(filters.items())), start, end, self.local_now())
         if self.cache_bodies and cache_key in self._bodies:
