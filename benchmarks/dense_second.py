@@ -38,7 +38,7 @@ class DenseSecondEmulator(Emulator):
         for campaign in self.campaigns:
             if partition in (None, "all") or partition == campaign.campaign_id:
                 rows += [burst_row(campaign.campaign_id, n) for n in range(self.per_campaign)]
-        return sorted(rows, key=REPORTS[api].order)
+        return sorted(rows, key=REPORTS[api].sort_key)
 
 
 def burst_row(campaign_id: str, n: int) -> dict:

@@ -45,7 +45,7 @@ class DenseSecondEmulator(Emulator):
                 rows += [
                     burst_row(campaign.campaign_id, n) for n in range(self.dense.get(campaign.campaign_id, 0))
                 ]
-        return sorted(rows, key=REPORTS[api].order)
+        return sorted(rows, key=REPORTS[api].sort_key)
 
 
 def burst_row(campaign_id: str, n: int) -> dict:
