@@ -146,8 +146,8 @@ def test_meltano_run_into_postgres_loads_exact_rows_upserts_and_keeps_time_zones
 
 
 def readme_backfill_line() -> tuple[dict[str, str], list[str]]:
-    """The `--state-id-suffix` command of the README: its env assignments and its argv."""
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    """The `--state-id-suffix` command of docs/operations.md: its env assignments and its argv."""
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
     block = readme[readme.index("### Backfill and restatement") :]
     block = re.search(r"```bash\n(.*?)```", block, re.S).group(1).replace("\\\n", " ")
     line = next(line for line in block.splitlines() if "--state-id-suffix" in line)

@@ -1,4 +1,4 @@
-"""The README's "Running it with Meltano" commands run as written, in this project, against the
+"""The Meltano commands of docs/operations.md run as written, in this project, against the
 emulator. `meltano run` itself is run by test_meltano_postgres.py (with the backfill line)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import TOKEN
 from meltano_project import MeltanoProject
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
 
 
 def section(title: str) -> str:
