@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from tap_wolkvox.tap import STREAM_TYPES
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 _spec = importlib.util.spec_from_file_location("readme_tables", ROOT / "scripts" / "readme_tables.py")
@@ -24,7 +26,7 @@ def test_readme_streams_table_matches_the_declarations():
     readme = README.read_text(encoding="utf-8")
     table = readme_tables.streams_table()
     assert readme_tables.table_after(readme, "| stream |") == table
-    assert len(table) == 2 + 15  # header, rule, one line per stream
+    assert len(table) == 2 + len(STREAM_TYPES)  # header, rule, one line per stream
 
 
 def test_readme_is_short_and_links_only_to_files_that_exist():

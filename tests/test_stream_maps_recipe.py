@@ -1,23 +1,28 @@
 """The docs' stream-maps recipe for typing measures that arrive as text, run through the tap.
 
-RECIPE is the `stream_maps` value the production notes give (keep the two in step): it casts
+RECIPE is the `stream_maps` value the production notes give, read from docs/operations.md: it casts
 `skill_2.abandon_time` (seconds, as text) to an integer in place and adds
 `agent_14.time_seconds` from `time` (HH:MM:SS), keeping every other property.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import yaml
 from conftest import base_config, run_tap
 
-RECIPE = yaml.safe_load(
-    """
-skill_2:
-  abandon_time: int(abandon_time) if abandon_time else None
-agent_14:
-  time_seconds: int(time[:-6]) * 3600 + int(time[-5:-3]) * 60 + int(time[-2:]) if time else None
-"""
-)
+
+def docs_recipe() -> dict:
+    """The `stream_maps` of the yaml block under "Measures arrive as text" in docs/operations.md."""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### Measures arrive as text") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    return yaml.safe_load(block)["plugins"]["extractors"][0]["config"]["stream_maps"]
+
+
+RECIPE = docs_recipe()
 STREAMS = ["skill_2", "agent_14"]
 
 
