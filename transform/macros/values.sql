@@ -55,12 +55,8 @@
 
 {#- A double-precision float (wolkvox.type_double() is 4-byte `float` on DuckDB). -#}
 {% macro type_double() -%}
-    {{ return(adapter.dispatch('type_double', 'wolkvox')()) }}
+    {%- if target.type == 'duckdb' -%} double {%- else -%} {{ dbt.type_float() }} {%- endif -%}
 {%- endmacro %}
-
-{% macro default__type_double() -%}{{ wolkvox.type_double() }}{%- endmacro %}
-
-{% macro duckdb__type_double() -%}double{%- endmacro %}
 
 {#- A count or a sum of seconds, as a 64-bit integer on every adapter (DuckDB sums to HUGEINT). -#}
 {% macro as_bigint(expression) -%}
