@@ -16,6 +16,7 @@ import typing as t
 from collections import defaultdict
 from pathlib import Path
 
+import duckdb  # the test venv's (2.x): it reads a file dbt-duckdb wrote
 import pytest
 import sqlglot
 from conftest import TOKEN
@@ -132,8 +133,8 @@ def assert_marts_match(loaded: Kpis, expected: Kpis) -> None:
         name: {k: (round(v, 9) if isinstance(v, float) else v) for k, v in values.items()}
         for name, values in expected.items()
     }
-    for name in rounded:
-        assert loaded[name] == rounded[name], name
+    for name, values in rounded.items():
+        assert loaded[name] == values, name
     # The comparison is not empty: some agent talked and had contacts; service levels vary.
     assert len(rounded["talk_seconds"]) >= 10 and any(rounded["talk_seconds"].values())
     assert any(v is not None for v in rounded["voice_effectiveness"].values())
@@ -162,8 +163,6 @@ def dbt_files(tmp_path: Path, adapter: str) -> dict[str, str]:
 
 
 def duckdb_rows(path: Path, query: str) -> list[tuple]:
-    import duckdb  # the test venv's (2.x): it reads a file dbt-duckdb wrote
-
     with duckdb.connect(str(path), read_only=True) as connection:
         return connection.sql(query).fetchall()
 
@@ -245,7 +244,8 @@ def test_postgres_marts_match_kpis_and_the_latest_extraction_of_a_key_wins(tmp_p
         values = ", ".join(expression or name for name, expression in columns.items())
         before = int(postgres.sql(f"select count(*) from wolkvox.{table}")[0][0])
         for (constraint,) in postgres.sql(  # an append-only table has no primary key
-            f"select conname from pg_constraint where conrelid = 'wolkvox.{table}'::regclass and contype = 'p'"
+            "select conname from pg_constraint "
+            f"where conrelid = 'wolkvox.{table}'::regclass and contype = 'p'"
         ):
             postgres.sql(f"alter table wolkvox.{table} drop constraint {constraint}")
         postgres.sql(f"insert into wolkvox.{table} ({targets}) select {values} from wolkvox.{table}")
@@ -271,7 +271,8 @@ EARLIER = {
 def postgres_kpis(postgres: PostgresServer) -> Kpis:
     return kpis_of(
         postgres.sql(
-            "select agent_id, local_date, talk_seconds, voice_effectiveness from wolkvox_analytics.agent_daily"
+            "select agent_id, local_date, talk_seconds, voice_effectiveness "
+            "from wolkvox_analytics.agent_daily"
         ),
         postgres.sql(
             "select skill_id, to_char(interval_start_local, 'YYYY-MM-DD HH24:MI:SS'), service_level "
