@@ -32,15 +32,16 @@ $(MELTANO_VENV)/.installed: requirements/meltano-constraints.txt
 	$(MELTANO_VENV)/bin/python -m pip install -q -c requirements/meltano-constraints.txt meltano
 	touch $@
 
-# What make demo uses: the tap (no dev extras; it brings the emulator) and target-duckdb.
-.meltano/.installed-demo: $(MELTANO_VENV)/.installed meltano.yml pyproject.toml requirements/constraints.txt
-	@echo "== Installing the demo's plugins: tap-wolkvox, target-duckdb (first time: about 15 s, 100 MB)"
+# What make demo uses: the tap (no dev extras; it brings the emulator), target-duckdb and dbt-duckdb.
+.meltano/.installed-demo: $(MELTANO_VENV)/.installed meltano.yml pyproject.toml requirements/constraints.txt requirements/dbt-constraints.txt
+	@echo "== Installing the demo's plugins: tap-wolkvox, target-duckdb, dbt-duckdb (first time: about 1 minute, 250 MB)"
 	$(MELTANO) install --plugin-type extractor tap-wolkvox
 	$(MELTANO) install --plugin-type loader target-duckdb
+	$(MELTANO) install --plugin-type transformer dbt-duckdb
 	touch $@
 
-# Every plugin of meltano.yml (the tests load DuckDB and Snowflake).
-.meltano/.installed: $(MELTANO_VENV)/.installed meltano.yml pyproject.toml requirements/constraints.txt
+# Every plugin of meltano.yml (the tests load DuckDB, PostgreSQL and Snowflake and build the dbt models).
+.meltano/.installed: $(MELTANO_VENV)/.installed meltano.yml pyproject.toml requirements/constraints.txt requirements/dbt-constraints.txt
 	@echo "== Installing every plugin of meltano.yml (first time: about 1 minute, 400 MB)"
 	$(MELTANO) install
 	touch $@
@@ -48,7 +49,8 @@ $(MELTANO_VENV)/.installed: requirements/meltano-constraints.txt
 ## Meltano and every plugin of meltano.yml.
 meltano: .meltano/.installed
 
-## Emulator + `meltano run tap-wolkvox target-duckdb` (demo environment) + what the run did. Run it twice.
+## Emulator + `meltano run tap-wolkvox target-duckdb` (demo environment) + what the run did + the dbt models
+## and their KPIs. Run it twice.
 demo: .meltano/.installed-demo
 	python3 scripts/demo.py
 
