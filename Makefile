@@ -75,13 +75,22 @@ lint: install
 about: install
 	$(VENV)/bin/tap-wolkvox --about --format=markdown
 
+# The dbt transformers' packages, locked together (meltano.yml pins each plugin with this file).
+DBT_PACKAGES := 'dbt-core~=1.10.0' 'dbt-duckdb~=1.10.0' 'dbt-postgres~=1.10.0' 'dbt-snowflake~=1.10.0'
+
 lock: install $(MELTANO_VENV)/.installed
 	$(PY) -m pip freeze --exclude-editable | { echo "# Exact versions CI and \`make install\` use (pip install -c). Regenerate: make lock"; cat; } > requirements/constraints.txt
 	$(MELTANO_VENV)/bin/python -m pip freeze | { echo "# Exact versions of Meltano's own venv. Regenerate: make lock"; cat; } > requirements/meltano-constraints.txt
+	rm -rf .venv-dbt-lock && python3 -m venv .venv-dbt-lock
+	.venv-dbt-lock/bin/python -m pip install -q $(DBT_PACKAGES)
+	.venv-dbt-lock/bin/python -m pip freeze | { echo "# Exact versions of the dbt transformers' venvs (meltano.yml: dbt-duckdb, dbt-postgres, dbt-snowflake). Regenerate: make lock"; echo "# dbt-core 1.10: 1.12 cannot be installed offline (dbt-core-experimental-parser downloads a binary)."; cat; } > requirements/dbt-constraints.txt
+	rm -rf .venv-dbt-lock
 
 clean:
-	rm -rf $(VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache transform/target transform/logs
 
-## Benchmark: throughput against a hand-written floor, peak memory, API calls (prints figures).
-bench: install
+## Benchmark: throughput against a hand-written floor, peak memory, API calls, and the dbt models' build
+## time on DuckDB for 90 days of 200 agents (prints figures).
+bench: install .meltano/.installed-demo
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/dbt_build.py

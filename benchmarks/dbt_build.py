@@ -123,7 +123,8 @@ def dbt(command: str, warehouse: Path, work: Path) -> tuple[float, list[tuple[st
     if result.returncode != 0:
         sys.exit(f"dbt {command} failed:\n{result.stdout[-3000:]}")
     results = json.loads((work / "target/run_results.json").read_text(encoding="utf-8"))["results"]
-    nodes = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results), key=lambda n: -n[1])
+    nodes = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results]
+    nodes.sort(key=lambda node: -node[1])
     return seconds, nodes
 
 
@@ -136,7 +137,7 @@ def main() -> None:
         sys.exit(f"{DBT.relative_to(ROOT)} is missing: run `make meltano` (or `make demo`) first.")
     with tempfile.TemporaryDirectory(prefix="wolkvox-dbt-bench-") as folder:
         work = Path(folder)
-        print(f"== dbt models on DuckDB: {args.agents} agents, {args.days} days (generating the rows...)", flush=True)
+        print(f"== dbt models on DuckDB: {args.agents} agents, {args.days} days (generating...)", flush=True)
         started = time.monotonic()
         counts = generate(operation(args.agents), args.days, work)
         warehouse = work / "warehouse.duckdb"
