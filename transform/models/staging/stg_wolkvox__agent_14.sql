@@ -1,7 +1,13 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['agent_id', 'agent_status', 'date_ini_text'],
+    on_schema_change='append_new_columns',
+) }}
 {%- set relation = source('wolkvox', 'agent_14') -%}
 {%- set types = wolkvox.column_types(relation) -%}
 with latest as (
-    {{ wolkvox.latest_rows(relation, ['agent_id', 'agent_status', 'date_ini_local'], types) }}
+    {{ wolkvox.latest_rows(relation, ['agent_id', 'agent_status', 'date_ini_local'], types, wolkvox.reread_window('date_ini', types, 'started_at_utc')) }}
 ),
 
 typed as (

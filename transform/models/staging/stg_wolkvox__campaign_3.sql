@@ -1,7 +1,13 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['campaign_id', 'conn_id', 'telephone', 'date_text'],
+    on_schema_change='append_new_columns',
+) }}
 {%- set relation = source('wolkvox', 'campaign_3') -%}
 {%- set types = wolkvox.column_types(relation) -%}
 with latest as (
-    {{ wolkvox.latest_rows(relation, ['campaign_id', 'conn_id', 'telephone', 'date_local'], types) }}
+    {{ wolkvox.latest_rows(relation, ['campaign_id', 'conn_id', 'telephone', 'date_local'], types, wolkvox.reread_window('date', types, 'dialled_at_utc')) }}
 ),
 
 typed as (

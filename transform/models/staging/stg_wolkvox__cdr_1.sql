@@ -1,7 +1,13 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['conn_id', 'agent_id', 'date_text'],
+    on_schema_change='append_new_columns',
+) }}
 {%- set relation = source('wolkvox', 'cdr_1') -%}
 {%- set types = wolkvox.column_types(relation) -%}
 with latest as (
-    {{ wolkvox.latest_rows(relation, ['conn_id', 'agent_id', 'date_local'], types) }}
+    {{ wolkvox.latest_rows(relation, ['conn_id', 'agent_id', 'date_local'], types, wolkvox.reread_window('date', types, 'started_at_utc')) }}
 ),
 
 typed as (

@@ -1,7 +1,13 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['conn_id'],
+    on_schema_change='append_new_columns',
+) }}
 {%- set relation = source('wolkvox', 'chat_1') -%}
 {%- set types = wolkvox.column_types(relation) -%}
 with latest as (
-    {{ wolkvox.latest_rows(relation, ['conn_id'], types) }}
+    {{ wolkvox.latest_rows(relation, ['conn_id'], types, wolkvox.reread_window('date_close', types, 'closed_at_utc')) }}
 ),
 
 typed as (

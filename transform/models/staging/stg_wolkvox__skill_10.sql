@@ -1,7 +1,13 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['skill_id', 'conn_id', 'date_text'],
+    on_schema_change='append_new_columns',
+) }}
 {%- set relation = source('wolkvox', 'skill_10') -%}
 {%- set types = wolkvox.column_types(relation) -%}
 with latest as (
-    {{ wolkvox.latest_rows(relation, ['skill_id', 'conn_id', 'date_local'], types) }}
+    {{ wolkvox.latest_rows(relation, ['skill_id', 'conn_id', 'date_local'], types, wolkvox.reread_window('date', types, 'entered_at_utc')) }}
 )
 
 select
