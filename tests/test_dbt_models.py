@@ -85,10 +85,12 @@ def expected_kpis(emulator, end: dt.datetime) -> Kpis:
         talk[(row["agent_id"], row["date_ini"][:10])] += (
             int(seconds) if code(row["agent_status"]) == "TALK" else 0
         )
+    calls: dict[tuple[str, str], int] = defaultdict(int)
     contact: dict[tuple[str, str], int] = defaultdict(int)
     effective: dict[tuple[str, str], int] = defaultdict(int)
     for row in api_rows(emulator, "cdr_1", end):
         key = (row["agent_id"], row["date"][:10])
+        calls[key] += 1
         found = codes.get(code(row["cod_act"]), {})
         coded = code(row["cod_act"]) != "" and not code(row["cod_act"]).startswith("TIMEOUT")
         contact[key] += coded and found.get("rpc") == "yes"
@@ -106,6 +108,7 @@ def expected_kpis(emulator, end: dt.datetime) -> Kpis:
     }
     return {
         "talk_seconds": {key: talk.get(key, 0) for key in agent_days},
+        "calls": {key: calls.get(key, 0) for key in agent_days},
         "voice_effectiveness": {key: ratio(effective[key], contact[key]) for key in agent_days},
         "service_level": {
             key: ratio(
@@ -118,12 +121,13 @@ def expected_kpis(emulator, end: dt.datetime) -> Kpis:
 
 
 def kpis_of(agent_rows: t.Iterable[tuple], interval_rows: t.Iterable[tuple]) -> Kpis:
-    """The same KPIs from the marts' rows: (agent, day, talk, effectiveness), (skill, interval, sl)."""
+    """The same KPIs from the marts' rows: (agent, day, talk, calls, effectiveness), (skill, interval, sl)."""
     agents = list(agent_rows)
     number = lambda value: None if value is None else round(float(value), 9)  # noqa: E731
     return {
-        "talk_seconds": {(a, str(d)): int(talk) for a, d, talk, _ in agents},
-        "voice_effectiveness": {(a, str(d)): number(e) for a, d, _, e in agents},
+        "talk_seconds": {(a, str(d)): int(talk) for a, d, talk, _, _ in agents},
+        "calls": {(a, str(d)): int(calls) for a, d, _, calls, _ in agents},
+        "voice_effectiveness": {(a, str(d)): number(e) for a, d, _, _, e in agents},
         "service_level": {(s, str(i)[:19]): number(sl) for s, i, sl in interval_rows},
     }
 
@@ -171,7 +175,8 @@ def duckdb_kpis(warehouse: Path) -> Kpis:
     return kpis_of(
         duckdb_rows(
             warehouse,
-            "select agent_id, local_date, talk_seconds, voice_effectiveness from analytics.agent_daily",
+            "select agent_id, local_date, talk_seconds, calls, voice_effectiveness "
+            "from analytics.agent_daily",
         ),
         duckdb_rows(
             warehouse, "select skill_id, interval_start_local, service_level from analytics.inbound_interval"
@@ -180,10 +185,10 @@ def duckdb_kpis(warehouse: Path) -> Kpis:
 
 
 def test_duckdb_marts_match_kpis_computed_by_hand_after_a_full_and_an_incremental_build(tmp_path, emulator):
-    # The first run sees the operation 14 hours earlier: states, calls and chats that end, or are
+    # The first run sees the operation 3 hours earlier: states, calls and chats that end, or are
     # reported, after that appear in the second run, and the incremental models must take them in.
     end = emulator.local_now()
-    emulator.now = end - dt.timedelta(hours=14)
+    emulator.now = end - dt.timedelta(hours=3)  # 09:00, agents at work
     warehouse = tmp_path / "warehouse.duckdb"
     meltano = MeltanoProject(
         tmp_path,
@@ -263,6 +268,19 @@ def test_postgres_marts_match_kpis_and_the_latest_extraction_of_a_key_wins(tmp_p
             postgres.sql(f"alter table wolkvox.{table} drop constraint {constraint}")
         postgres.sql(f"insert into wolkvox.{table} ({targets}) select {values} from wolkvox.{table}")
         assert int(postgres.sql(f"select count(*) from wolkvox.{table}")[0][0]) == 2 * before
+    # A call loaded late: an hour before the newest call the staging model holds, uncoded (so it
+    # changes only `calls`). The incremental model re-reads `reread_days` and must take it in.
+    agent, started = postgres.sql(
+        "select agent_id, to_char(date - interval '1 hour', 'YYYY-MM-DD HH24:MI:SS') "
+        "from wolkvox.cdr_1 order by date desc, conn_id limit 1"
+    )[0]
+    postgres.sql(
+        "insert into wolkvox.cdr_1 (conn_id, agent_id, date_local, date, cod_act, _sdc_extracted_at) "
+        "select 'late-' || conn_id, agent_id, 'late', date - interval '1 hour', null, now() "
+        "from wolkvox.cdr_1 order by date desc, conn_id limit 1"
+    )
+    local_day = (dt.datetime.strptime(started, TEXT) - dt.timedelta(hours=5)).date().isoformat()
+    expected["calls"][(agent, local_day)] += 1
     result = meltano("run", "dbt-postgres:build")
     assert "Completed successfully" in result.stderr
     assert_marts_match(postgres_kpis(postgres), expected)
@@ -284,7 +302,7 @@ EARLIER = {
 def postgres_kpis(postgres: PostgresServer) -> Kpis:
     return kpis_of(
         postgres.sql(
-            "select agent_id, local_date, talk_seconds, voice_effectiveness "
+            "select agent_id, local_date, talk_seconds, calls, voice_effectiveness "
             "from wolkvox_analytics.agent_daily"
         ),
         postgres.sql(
