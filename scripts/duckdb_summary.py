@@ -29,7 +29,8 @@ def stream_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, 
     streams = {}
     for (table,) in tables:
         key = ", ".join(f'"{column}"' for column in keys.get(table, [])) or "*"
-        found = connection.sql(f'select count(*), count(distinct ({key})) from wolkvox."{table}"').fetchone()  # noqa: S608  (names from the catalog)
+        query = f'select count(*), count(distinct ({key})) from wolkvox."{table}"'  # noqa: S608  (catalog names)
+        found = connection.sql(query).fetchall()[0]
         assert found is not None
         streams[table] = {"rows": found[0], "distinct_keys": found[1]}
     return streams
