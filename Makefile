@@ -54,15 +54,16 @@ $(MELTANO_VENV)/.python-$(LOADER_PYTHON): $(MELTANO_VENV)/.installed
 	         "install python$(LOADER_PYTHON) (e.g. apt, pyenv or https://www.python.org) and run make again." >&2; exit 1; }
 	touch $@
 
-# What make demo uses: the tap (no dev extras; it brings the emulator) and target-duckdb.
-.meltano/.installed-demo: $(MELTANO_VENV)/.python-$(LOADER_PYTHON) meltano.yml pyproject.toml emulator/pyproject.toml $(LOCK)
-	@echo "== Installing the demo's plugins: tap-wolkvox, target-duckdb (first time: about 15 s, 100 MB)"
+# What make demo uses: the tap (no dev extras; it brings the emulator), target-duckdb and dbt-duckdb.
+.meltano/.installed-demo: $(MELTANO_VENV)/.python-$(LOADER_PYTHON) meltano.yml pyproject.toml emulator/pyproject.toml $(LOCK) requirements/dbt-constraints.txt
+	@echo "== Installing the demo's plugins: tap-wolkvox, target-duckdb, dbt-duckdb (first time: about 1 minute, 250 MB)"
 	$(MELTANO) install --plugin-type extractor tap-wolkvox
 	$(MELTANO) install --plugin-type loader target-duckdb
+	$(MELTANO) install --plugin-type transformer dbt-duckdb
 	touch $@
 
-# Every plugin of meltano.yml (the tests load DuckDB and Snowflake).
-.meltano/.installed: $(MELTANO_VENV)/.python-$(LOADER_PYTHON) meltano.yml pyproject.toml emulator/pyproject.toml $(LOCK)
+# Every plugin of meltano.yml (the tests load DuckDB, PostgreSQL and Snowflake and build the dbt models).
+.meltano/.installed: $(MELTANO_VENV)/.python-$(LOADER_PYTHON) meltano.yml pyproject.toml emulator/pyproject.toml $(LOCK) requirements/dbt-constraints.txt
 	@echo "== Installing every plugin of meltano.yml (first time: about 1 minute, 400 MB)"
 	$(MELTANO) install
 	touch $@
@@ -70,7 +71,8 @@ $(MELTANO_VENV)/.python-$(LOADER_PYTHON): $(MELTANO_VENV)/.installed
 ## Meltano and every plugin of meltano.yml.
 meltano: .meltano/.installed
 
-## Emulator + `meltano run tap-wolkvox target-duckdb` (demo environment) + what the run did. Run it twice.
+## Emulator + `meltano run tap-wolkvox target-duckdb` (demo environment) + what the run did + the dbt models
+## and their KPIs. Run it twice.
 demo: .meltano/.installed-demo
 	python3 scripts/demo.py
 
@@ -95,15 +97,20 @@ lint: install
 about: install
 	$(VENV)/bin/tap-wolkvox --about --format=markdown
 
-## requirements/lock.txt: the newest versions that fit, for every Python of requires-python (uv, --universal).
+## requirements/lock.txt: the newest versions that fit, for every Python of requires-python (uv, --universal);
+## requirements/dbt-constraints.txt the same for the dbt transformers (meltano.yml pins each with it).
 lock: install
 	$(VENV)/bin/uv pip compile --universal --python-version 3.10 --upgrade --quiet \
 	  pyproject.toml requirements/meltano.in --group pyproject.toml:dev \
 	  --custom-compile-command "make lock" -o $(LOCK)
+	$(VENV)/bin/uv pip compile --universal --python-version 3.10 --upgrade --quiet \
+	  requirements/dbt.in --custom-compile-command "make lock" -o requirements/dbt-constraints.txt
 
 clean:
-	rm -rf $(VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache transform/target transform/logs
 
-## Benchmark: throughput against a hand-written floor, peak memory, API calls (prints figures).
-bench: install
+## Benchmark: throughput against a hand-written floor, peak memory, API calls, and the dbt models' build
+## time on DuckDB for 90 days of 200 agents (prints figures).
+bench: install .meltano/.installed-demo
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/dbt_build.py

@@ -8,8 +8,10 @@
    environment: meltano.yml has no default one), its output also in output/demo-meltano.log;
 4. prints what the run did: whether it continued from Meltano's state, rows fetched, new rows,
    rows re-read by the lookback that replaced themselves, the warehouse total and the calls spent
-   (the tap's "Wolkvox API usage" line);
-5. stops the emulator.
+   (the tap's "Wolkvox API usage" line), over every stream loaded, then each stream's rows;
+5. stops the emulator;
+6. builds the analytics models (`meltano run dbt-duckdb:build`: transform/, its output in
+   output/demo-dbt.log) and prints a short KPI table from the marts (scripts/demo_kpis.py).
 
 Run it twice: the second run continues from the first run's state.
 Only the standard library: it runs with any Python 3.10+.
@@ -31,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 MELTANO = Path(os.environ.get("MELTANO", ROOT / ".venv-meltano/bin/meltano"))
 EMULATOR = ROOT / ".meltano/extractors/tap-wolkvox/venv/bin/wolkvox-emulator"  # the tap's own install
 DUCKDB_PYTHON = ROOT / ".meltano/loaders/target-duckdb/venv/bin/python"  # has the pinned duckdb
+DBT_PYTHON = ROOT / ".meltano/transformers/dbt-duckdb/venv/bin/python"  # dbt's duckdb reads the marts
+DBT_LOG = ROOT / "output" / "demo-dbt.log"
 OUTPUT = ROOT / "output"
 WAREHOUSE = OUTPUT / "warehouse.duckdb"
 LOG = OUTPUT / "demo-meltano.log"
@@ -107,6 +111,7 @@ class RunSummary:
     distinct_keys: int
     calls: int | None
     warehouse_was_empty: bool = False
+    streams: int = 1
 
     @classmethod
     def of(
@@ -137,6 +142,7 @@ class RunSummary:
             distinct_keys=after["distinct_keys"],
             calls=usage.calls if usage else None,
             warehouse_was_empty=before["rows"] == 0,
+            streams=len(after.get("streams", {})) or 1,
         )
 
     def lines(self) -> list[str]:
@@ -173,7 +179,8 @@ class RunSummary:
                 f"duplicates: {rows(self.duplicates_added)} added a second copy (the target did not upsert)"
             )
         lines += [
-            f"warehouse:  {rows(self.total)} in wolkvox.campaign_3 ({duplicates})",
+            f"warehouse:  {rows(self.total)} in {plural(self.streams, 'table')} of schema wolkvox "
+            f"({duplicates})",
             f"calls:      {unknown if self.calls is None else plural(self.calls, 'API call')}",
         ]
         if self.continued and self.warehouse_was_empty:
@@ -188,7 +195,7 @@ class RunSummary:
 
 
 def check_installed() -> None:
-    for path in (MELTANO, EMULATOR, DUCKDB_PYTHON):
+    for path in (MELTANO, EMULATOR, DUCKDB_PYTHON, DBT_PYTHON):
         if not path.exists():
             raise DemoError(f"{path.relative_to(ROOT)} is missing: run `make demo`, which installs it first.")
 
@@ -312,7 +319,48 @@ def demo(url_dir: Path) -> None:
         dates = f", {figures['first_date_utc']} .. {figures['last_date_utc']} UTC" if figures["rows"] else ""
         own = f"; bookmark {state_after[campaign]}" if campaign in state_after else ""
         print(f"  campaign {campaign}: {rows(figures['rows'])} (+{added:,}){dates}{own}")
+    for stream, figures in after.get("streams", {}).items():
+        added = figures["distinct_keys"] - before.get("streams", {}).get(stream, {}).get("distinct_keys", 0)
+        print(f"  stream {stream}: {rows(figures['rows'])} (+{added:,} new)")
     print(f"  file:       {WAREHOUSE.relative_to(ROOT)}; run `make demo` again: it continues from here.")
+    build_models_and_show_kpis(env)
+
+
+# -- the analytics models (transform/, issue 21) ----------------------------------------------
+
+
+def build_models_and_show_kpis(env: dict[str, str]) -> None:
+    """`meltano run dbt-duckdb:build` (models and their tests), then the KPI table of the marts."""
+    print(
+        "\n== meltano run dbt-duckdb:build (transform/: staging and the analytics marts, with tests)",
+        flush=True,
+    )
+    with DBT_LOG.open("w", encoding="utf-8") as log:
+        result = subprocess.run(
+            [str(MELTANO), "run", "dbt-duckdb:build"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    output = DBT_LOG.read_text(encoding="utf-8")
+    done = [line.split("dbt-duckdb", 1)[-1].strip() for line in output.splitlines() if "Done. PASS=" in line]
+    if result.returncode != 0:
+        raise DemoError(
+            f"`meltano run dbt-duckdb:build` failed (exit {result.returncode}): {done[-1] if done else ''} "
+            f"Its whole output is in {DBT_LOG.relative_to(ROOT)}; the failing model or test is named there."
+        )
+    print(f"  {done[-1] if done else 'done'} (models and tests; its output: {DBT_LOG.relative_to(ROOT)})")
+    kpis = subprocess.run(
+        [str(DBT_PYTHON), str(ROOT / "scripts/demo_kpis.py"), str(WAREHOUSE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if kpis.returncode != 0:
+        raise DemoError(f"could not read the marts of {WAREHOUSE.relative_to(ROOT)}:\n{kpis.stderr[-2000:]}")
+    print(kpis.stdout, end="")
 
 
 def main() -> None:

@@ -1,7 +1,9 @@
 """Counts of the demo warehouse as JSON: `python duckdb_summary.py FILE` (with target-duckdb's Python).
 
-Prints {"rows": N, "distinct_keys": N, "campaigns": {id: {"rows", "first_date_utc", "last_date_utc"}}};
-zeros when the file or its `wolkvox.campaign_3` table does not exist yet.
+Prints {"rows": N, "distinct_keys": N, "streams": {table: {"rows", "distinct_keys"}},
+"campaigns": {id: {"rows", "first_date_utc", "last_date_utc"}}}: `rows` and `distinct_keys` summed
+over every table of schema `wolkvox` (one per stream loaded; a key is the table's primary key), the
+campaigns from `wolkvox.campaign_3`. Zeros when the file or the tables do not exist yet.
 """
 
 import json
@@ -10,36 +12,59 @@ from pathlib import Path
 
 import duckdb
 
-KEY = "(campaign_id, conn_id, telephone, date_local)"  # the stream's primary key
+
+def stream_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    """Rows and distinct primary keys of each table of schema `wolkvox` (target-duckdb declares the keys)."""
+    keys = {
+        table: columns
+        for table, columns in connection.sql(
+            "select table_name, constraint_column_names from duckdb_constraints() "
+            "where schema_name = 'wolkvox' and constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+    }
+    tables = connection.sql(
+        "select table_name from information_schema.tables "
+        "where table_schema = 'wolkvox' and table_type = 'BASE TABLE' order by 1"
+    ).fetchall()
+    streams = {}
+    for (table,) in tables:
+        key = ", ".join(f'"{column}"' for column in keys.get(table, [])) or "*"
+        query = f'select count(*), count(distinct ({key})) from wolkvox."{table}"'  # noqa: S608  (catalog names)
+        found = connection.sql(query).fetchall()[0]
+        assert found is not None
+        streams[table] = {"rows": found[0], "distinct_keys": found[1]}
+    return streams
 
 
 def counts(path: str) -> dict:
-    empty: dict = {"rows": 0, "distinct_keys": 0, "campaigns": {}}
+    empty: dict = {"rows": 0, "distinct_keys": 0, "streams": {}, "campaigns": {}}
     if not Path(path).exists():
         return empty
     connection = duckdb.connect(path, read_only=True)
     try:
-        tables = connection.sql(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'wolkvox' and table_name = 'campaign_3'"
-        ).fetchone()
-        if not tables or not tables[0]:
-            return empty
-        total = connection.sql(f"select count(*), count(distinct {KEY}) from wolkvox.campaign_3").fetchone()  # noqa: S608  (constant)
+        streams = stream_counts(connection)
+        if "campaign_3" not in streams:
+            return {**empty, **totals(streams), "streams": streams}
         per_campaign = connection.sql(
             "select campaign_id, count(*), strftime(min(date), '%Y-%m-%d %H:%M:%S'), "
             "strftime(max(date), '%Y-%m-%d %H:%M:%S') from wolkvox.campaign_3 group by all order by 1"
         ).fetchall()
     finally:
         connection.close()
-    assert total is not None
     return {
-        "rows": total[0],
-        "distinct_keys": total[1],
+        **totals(streams),
+        "streams": streams,
         "campaigns": {
             campaign: {"rows": rows, "first_date_utc": first, "last_date_utc": last}
             for campaign, rows, first, last in per_campaign
         },
+    }
+
+
+def totals(streams: dict[str, dict[str, int]]) -> dict[str, int]:
+    return {
+        "rows": sum(s["rows"] for s in streams.values()),
+        "distinct_keys": sum(s["distinct_keys"] for s in streams.values()),
     }
 
 

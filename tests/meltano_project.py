@@ -27,6 +27,9 @@ class MeltanoProject:
             "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
             "SNOWFLAKE_DISABLE_PLATFORM_DETECTION": "true",
             "MELTANO_DATABASE_URI": f"sqlite:///{tmp_path / 'meltano.db'}",
+            # The demo environment selects every stream the dbt models read; these tests load
+            # campaign_3 unless they select otherwise.
+            "TAP_WOLKVOX__SELECT": '["campaign_3.*"]',
             **env,
         }
 

@@ -8,6 +8,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 import demo
+import duckdb  # the test venv's; the demo runs duckdb_summary.py with target-duckdb's
+import duckdb_summary
 
 MELTANO_LOG = """\
 2026-11-27T05:35:19Z [info] tap-wolkvox  Beginning sync of 'campaign_3' in incremental mode
@@ -91,7 +93,7 @@ def test_a_second_run_continues_from_state_and_its_lookback_rereads_replace_them
     assert "continued from Meltano's state" in text
     assert "oldest 2026-11-27T05:30:00+00:00" in text
     assert "12 rows fetched again by the lookback replaced themselves" in text
-    assert "28,939 rows in wolkvox.campaign_3" in text
+    assert "28,939 rows in 1 table of schema wolkvox" in text
     assert "one row per key" in text
 
 
@@ -144,3 +146,32 @@ def test_rows_already_in_the_warehouse_refetched_by_a_first_run_are_not_blamed_o
     )
     assert (summary.new_rows, summary.replaced) == (28931, 19)
     assert "19 rows already in the warehouse replaced themselves" in "\n".join(summary.lines())
+
+
+def test_the_warehouse_counts_sum_every_stream_loaded_so_a_first_run_re_reads_nothing(tmp_path):
+    # Before, only wolkvox.campaign_3 was counted while "fetched" counted every stream: a first run
+    # of several streams reported the other streams' rows as "re-read".
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema wolkvox")
+        connection.execute(
+            "create table wolkvox.campaign_3 (campaign_id varchar, conn_id varchar, telephone varchar, "
+            "date_local varchar, date timestamp, primary key (campaign_id, conn_id, telephone, date_local))"
+        )
+        connection.execute(
+            "insert into wolkvox.campaign_3 values "
+            "('101', 'a', '1', '2026-11-27 00:00:00', '2026-11-27 05:00:00')"
+        )
+        connection.execute("create table wolkvox.skills (skill_id varchar primary key, skill_name varchar)")
+        connection.execute("insert into wolkvox.skills values ('1', 'x'), ('2', 'y')")
+    counts = duckdb_summary.counts(str(path))
+    assert counts["streams"] == {
+        "campaign_3": {"rows": 1, "distinct_keys": 1},
+        "skills": {"rows": 2, "distinct_keys": 2},
+    }
+    assert (counts["rows"], counts["distinct_keys"]) == (3, 3)
+    usage = demo.parse_usage("Wolkvox API usage: 2 calls, 3 rows emitted, 666.67 calls per 1,000 rows")
+    empty = {"rows": 0, "distinct_keys": 0, "streams": {}, "campaigns": {}}
+    summary = demo.RunSummary.of(state_before={}, state_after={}, before=empty, after=counts, usage=usage)
+    assert (summary.new_rows, summary.replaced) == (3, 0)
+    assert "3 rows in 2 tables of schema wolkvox" in "\n".join(summary.lines())
