@@ -89,7 +89,11 @@ select
     coalesce(chats.chats, 0) as chats,
     coalesce(chats.chats_uncoded, 0) as chats_uncoded,
     coalesce(chats.chats_effective, 0) as chats_effective,
-    {{ wolkvox.ratio('chats.chats_effective', 'chats.chats - chats.chats_uncoded') }} as digital_effectiveness
+    {{ wolkvox.ratio('chats.chats_effective', 'chats.chats - chats.chats_uncoded') }} as digital_effectiveness,
+    {{ wolkvox.ratio('states.ready_seconds', 'states.logged_seconds') }} as ready_share,
+    {{ wolkvox.ratio('states.aux_seconds', 'states.logged_seconds') }} as aux_share,
+    {{ wolkvox.ratio('calls.calls_uncoded', 'calls.calls') }} as calls_uncoded_share,
+    {{ wolkvox.ratio('chats.chats_uncoded', 'chats.chats') }} as chats_uncoded_share
 from agent_days
 left join states on states.agent_id = agent_days.agent_id and states.local_date = agent_days.local_date
 left join calls on calls.agent_id = agent_days.agent_id and calls.local_date = agent_days.local_date
