@@ -3,13 +3,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 MELTANO_VENV ?= .venv-meltano
 MELTANO := $(MELTANO_VENV)/bin/meltano
+DASHBOARD_VENV ?= .venv-dashboard
 
 # Nothing leaves the machine but package installs.
 export MELTANO_CLI_DISABLE_VERSION_CHECK := true
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 export SNOWFLAKE_DISABLE_PLATFORM_DETECTION := true
 
-.PHONY: install meltano postgres try demo test lint lock about bench clean
+.PHONY: install meltano postgres chromium dashboard try demo test lint lock about bench clean
 
 # -- Installs. Every install line of the project is here; each step says what it does and about how long
 # it takes the first time (PyPI, 2 cores). Later runs skip a step while its stamp file is newer than
@@ -45,20 +46,41 @@ $(MELTANO_VENV)/.installed: requirements/meltano-constraints.txt
 	$(MELTANO) install
 	touch $@
 
+# The dashboard's build (bokeh, duckdb) in its own venv: make dashboard, make demo.
+$(DASHBOARD_VENV)/.installed: dashboard/requirements.txt dashboard/constraints.txt
+	@echo "== Installing the dashboard's build (bokeh, duckdb) into $(DASHBOARD_VENV) (first time: about 40 s, 240 MB)"
+	python3 -m venv $(DASHBOARD_VENV)
+	$(DASHBOARD_VENV)/bin/python -m pip install -q -c dashboard/constraints.txt -r dashboard/requirements.txt
+	touch $@
+
+# The dashboard's libraries and playwright in .venv, for its browser tests (about 30 s, 150 MB).
+$(VENV)/.installed-dashboard: $(VENV)/.installed dashboard/requirements.txt dashboard/requirements-test.txt
+	$(PY) -m pip install -q -c requirements/constraints.txt -c dashboard/constraints.txt -r dashboard/requirements-test.txt
+	touch $@
+
 ## Meltano and every plugin of meltano.yml.
 meltano: .meltano/.installed
 
 ## Emulator + `meltano run tap-wolkvox target-duckdb` (demo environment) + what the run did. Run it twice.
-demo: .meltano/.installed-demo
+demo: .meltano/.installed-demo $(DASHBOARD_VENV)/.installed
 	python3 scripts/demo.py
+	$(DASHBOARD_VENV)/bin/python scripts/build_dashboard.py
+
+## The coordinator's dashboard from the warehouse's analytics marts: output/dashboard/index.html.
+dashboard: $(DASHBOARD_VENV)/.installed
+	$(DASHBOARD_VENV)/bin/python scripts/build_dashboard.py
 
 ## Run the tap against the local emulator, twice (backfill, then from state), and summarize.
 try: install
 	$(PY) scripts/try_tap.py
 
 ## The whole test suite, with lint and type checks.
-test: install meltano postgres lint
+test: install meltano postgres chromium $(VENV)/.installed-dashboard lint
 	$(PY) -m pytest
+
+## Debian's chromium for the dashboard's browser tests (apt, when missing).
+chromium:
+	bash scripts/install-chromium.sh
 
 ## PostgreSQL server binaries for the target-postgres end-to-end test (apt, when missing).
 postgres:
@@ -78,7 +100,7 @@ lock: install $(MELTANO_VENV)/.installed
 	$(MELTANO_VENV)/bin/python -m pip freeze | { echo "# Exact versions of Meltano's own venv. Regenerate: make lock"; cat; } > requirements/meltano-constraints.txt
 
 clean:
-	rm -rf $(VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MELTANO_VENV) $(DASHBOARD_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache
 
 ## Benchmark: throughput against a hand-written floor, peak memory, API calls (prints figures).
 bench: install
