@@ -21,12 +21,14 @@ class WarehouseError(Exception):
     """The warehouse cannot be read; the message says what to do."""
 
 
-class MissingMart(Exception):
+class MissingMart(Exception):  # noqa: N818  (shown as a note on the page, not a failure)
     """A section needs a mart or columns the warehouse does not have."""
 
     def __init__(self, relation: str, columns: list[str]) -> None:
         self.relation, self.columns = relation, columns
-        super().__init__(f"needs {SCHEMA}.{relation}({', '.join(columns)}), which this warehouse does not have")
+        super().__init__(
+            f"needs {SCHEMA}.{relation}({', '.join(columns)}), which this warehouse does not have"
+        )
 
 
 class Marts:
@@ -61,11 +63,21 @@ class Marts:
         if missing:
             raise MissingMart(relation, missing)
 
-    def select(self, relation: str, columns: list[str], where: str = "", params: list[Any] | None = None,
-               order: str = "") -> list[Row]:
+    def select(
+        self,
+        relation: str,
+        columns: list[str],
+        *,
+        where: str = "",
+        params: list[Any] | None = None,
+        order: str = "",
+        require: bool = True,
+    ) -> list[Row]:
         """Rows of one mart: the named columns as they are, filtered and ordered."""
-        self.require(relation, columns)
-        sql = f"select {', '.join(columns)} from {SCHEMA}.{relation}"
+        if require:
+            self.require(relation, columns)
+        # Names and clauses come from this module's constants, never from input; values are bound.
+        sql = f"select {', '.join(columns)} from {SCHEMA}.{relation}"  # noqa: S608
         sql += f" where {where}" if where else ""
         sql += f" order by {order}" if order else ""
         cursor = self._db.execute(sql, params or [])
@@ -74,12 +86,11 @@ class Marts:
 
     def latest_day(self) -> datetime.date | None:
         """The latest local date any daily mart has: the day the dashboard shows unless told."""
-        days = [
-            self._db.execute(f"select max(local_date) from {SCHEMA}.{relation}").fetchone()[0]  # type: ignore[index]
-            for relation in DAILY_MARTS
-            if "local_date" in self.columns.get(relation, set())
-        ]
-        days = [d for d in days if d is not None]
+        days = []
+        for relation in DAILY_MARTS:
+            if "local_date" in self.columns.get(relation, set()):
+                (latest,) = self.select(relation, ["max(local_date) as latest"], require=False)[0].values()
+                days += [latest] if latest is not None else []
         return max(days) if days else None
 
 
@@ -92,63 +103,128 @@ DAILY_MARTS = ["operation_daily", "agent_daily", "campaign_daily", "chat_daily",
 
 # The marts of issue 21's contract, and those this dashboard asks the models for in addition.
 AGENT_COLUMNS = [
-    "agent_id", "agent_name", "logged_seconds", "ready_seconds", "talk_seconds", "acw_seconds",
-    "ring_seconds", "aux_seconds", "occupancy", "calls", "calls_uncoded", "voice_effectiveness",
-    "chats", "chats_uncoded", "digital_effectiveness",
-]  # fmt: skip
+    "agent_id",
+    "agent_name",
+    "logged_seconds",
+    "ready_seconds",
+    "talk_seconds",
+    "acw_seconds",
+    "ring_seconds",
+    "aux_seconds",
+    "occupancy",
+    "calls",
+    "calls_uncoded",
+    "voice_effectiveness",
+    "chats",
+    "chats_uncoded",
+    "digital_effectiveness",
+]
 AGENT_SHARE_COLUMNS = ["ready_share", "aux_share", "calls_uncoded_share", "chats_uncoded_share"]
 OPERATION_COLUMNS = [
-    "local_date", "service_level", "asa_seconds", "abandon_rate", "offered", "occupancy",
-    "voice_effectiveness", "digital_effectiveness", "attempts",
-]  # fmt: skip
+    "local_date",
+    "service_level",
+    "asa_seconds",
+    "abandon_rate",
+    "offered",
+    "occupancy",
+    "voice_effectiveness",
+    "digital_effectiveness",
+    "attempts",
+]
 HOURLY_COLUMNS = ["local_hour", "calls", "chats"]
 INBOUND_COLUMNS = [
-    "skill_id", "skill_name", "interval_start_local", "offered", "answered", "abandoned",
-    "service_level", "asa_seconds", "abandon_rate",
-]  # fmt: skip
+    "skill_id",
+    "skill_name",
+    "interval_start_local",
+    "offered",
+    "answered",
+    "abandoned",
+    "service_level",
+    "asa_seconds",
+    "abandon_rate",
+]
 
 
 def operation_days(marts: Marts, day: datetime.date, previous: datetime.date) -> dict[datetime.date, Row]:
-    rows = marts.select("operation_daily", OPERATION_COLUMNS, "local_date in (?, ?)", [day, previous])
+    rows = marts.select(
+        "operation_daily", OPERATION_COLUMNS, where="local_date in (?, ?)", params=[day, previous]
+    )
     return {row["local_date"]: row for row in rows}
 
 
 def campaign_days(marts: Marts, first: datetime.date, last: datetime.date) -> list[Row]:
     columns = ["campaign_id", "local_date", "attempts", "distinct_telephones"]
-    return marts.select("campaign_daily", columns, "local_date between ? and ?", [first, last],
-                        "campaign_id, local_date")  # fmt: skip
+    return marts.select(
+        "campaign_daily",
+        columns,
+        where="local_date between ? and ?",
+        params=[first, last],
+        order="campaign_id, local_date",
+    )
 
 
 def campaign_results(marts: Marts, first: datetime.date, last: datetime.date) -> list[Row]:
     columns = ["campaign_id", "local_date", "result", "attempts"]
-    return marts.select("campaign_result_daily", columns, "local_date between ? and ?", [first, last],
-                        "campaign_id, local_date, result")  # fmt: skip
+    return marts.select(
+        "campaign_result_daily",
+        columns,
+        where="local_date between ? and ?",
+        params=[first, last],
+        order="campaign_id, local_date, result",
+    )
 
 
 def agents(marts: Marts, day: datetime.date) -> list[Row]:
-    return marts.select("agent_daily", AGENT_COLUMNS, "local_date = ?", [day], "agent_name, agent_id")
+    return marts.select(
+        "agent_daily", AGENT_COLUMNS, where="local_date = ?", params=[day], order="agent_name, agent_id"
+    )
 
 
 def agent_shares(marts: Marts, day: datetime.date) -> dict[str, Row]:
     """The shares the alerts compare (a separate read: a warehouse without them still shows the table)."""
-    rows = marts.select("agent_daily", ["agent_id", *AGENT_SHARE_COLUMNS], "local_date = ?", [day])
+    rows = marts.select(
+        "agent_daily", ["agent_id", *AGENT_SHARE_COLUMNS], where="local_date = ?", params=[day]
+    )
     return {row["agent_id"]: row for row in rows}
 
 
 def agent_states(marts: Marts, day: datetime.date) -> list[Row]:
     columns = ["agent_id", "agent_status", "seconds", "intervals"]
-    return marts.select("agent_status_daily", columns, "local_date = ?", [day], "agent_id, seconds desc")
+    return marts.select(
+        "agent_status_daily", columns, where="local_date = ?", params=[day], order="agent_id, seconds desc"
+    )
 
 
 def hourly(marts: Marts, day: datetime.date) -> list[Row]:
-    return marts.select("activity_hourly", HOURLY_COLUMNS, "local_date = ?", [day], "local_hour")
+    return marts.select(
+        "activity_hourly", HOURLY_COLUMNS, where="local_date = ?", params=[day], order="local_hour"
+    )
 
 
 def inbound(marts: Marts, day: datetime.date) -> list[Row]:
-    return marts.select("inbound_interval", INBOUND_COLUMNS, "cast(interval_start_local as date) = ?", [day],
-                        "skill_name, skill_id, interval_start_local")  # fmt: skip
+    return marts.select(
+        "inbound_interval",
+        INBOUND_COLUMNS,
+        where="cast(interval_start_local as date) = ?",
+        params=[day],
+        order="skill_name, skill_id, interval_start_local",
+    )
 
 
 def chats(marts: Marts, day: datetime.date, previous: datetime.date) -> list[Row]:
-    columns = ["channel", "local_date", "chats", "uncoded", "effective", "avg_duration_seconds", "avg_asa_seconds"]
-    return marts.select("chat_daily", columns, "local_date in (?, ?)", [day, previous], "channel, local_date")
+    columns = [
+        "channel",
+        "local_date",
+        "chats",
+        "uncoded",
+        "effective",
+        "avg_duration_seconds",
+        "avg_asa_seconds",
+    ]
+    return marts.select(
+        "chat_daily",
+        columns,
+        where="local_date in (?, ?)",
+        params=[day, previous],
+        order="channel, local_date",
+    )

@@ -1,4 +1,4 @@
-"""Build the coordinator's dashboard from the analytics marts: `make dashboard` (and the last step of `make demo`).
+"""Build the coordinator's dashboard from the analytics marts: `make dashboard`, the last step of `make demo`.
 
 Reads the `analytics` marts of a DuckDB warehouse (read-only) and writes one self-contained HTML file,
 output/dashboard/index.html by default, then prints its path. Runs in the dashboard's venv
@@ -25,14 +25,30 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warehouse", type=Path, default=ROOT / "output/warehouse.duckdb")
     parser.add_argument("--out", type=Path, default=ROOT / "output/dashboard", help="folder for index.html")
     parser.add_argument("--date", help="the day to show, YYYY-MM-DD (default: the latest day in the marts)")
-    parser.add_argument("--ready-max", type=float, default=defaults.ready_max,
-                        help="alert when ready time is above this share of logged time (default %(default)s)")
-    parser.add_argument("--aux-max", type=float, default=defaults.aux_max,
-                        help="alert when aux time is above this share of logged time (default %(default)s)")
-    parser.add_argument("--uncoded-max", type=float, default=defaults.uncoded_max,
-                        help="alert when uncoded calls or chats are above this share (default %(default)s)")
-    parser.add_argument("--effectiveness-min", type=float, default=defaults.effectiveness_min,
-                        help="alert when voice or digital effectiveness is below this (default %(default)s)")
+    parser.add_argument(
+        "--ready-max",
+        type=float,
+        default=defaults.ready_max,
+        help="alert when ready time is above this share of logged time (default %(default)s)",
+    )
+    parser.add_argument(
+        "--aux-max",
+        type=float,
+        default=defaults.aux_max,
+        help="alert when aux time is above this share of logged time (default %(default)s)",
+    )
+    parser.add_argument(
+        "--uncoded-max",
+        type=float,
+        default=defaults.uncoded_max,
+        help="alert when uncoded calls or chats are above this share (default %(default)s)",
+    )
+    parser.add_argument(
+        "--effectiveness-min",
+        type=float,
+        default=defaults.effectiveness_min,
+        help="alert when voice or digital effectiveness is below this (default %(default)s)",
+    )
     return parser.parse_args(argv)
 
 

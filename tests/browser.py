@@ -15,15 +15,23 @@ from playwright.sync_api import Page, sync_playwright
 
 # What this machine's Chromium needs to start headless and keep off the network on its own.
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        raise RuntimeError("No Chromium found: run `make chromium` (scripts/install-chromium.sh), or set CHROMIUM.")
+        raise RuntimeError(
+            "No Chromium found: run `make chromium` (scripts/install-chromium.sh), or set CHROMIUM."
+        )
     return path
 
 
@@ -40,12 +48,15 @@ class Browser:
 
 @contextmanager
 def chromium(width: int = 1280, height: int = 1000) -> Iterator[Browser]:
-    """A page in a fresh profile (a new empty user-data-dir), logging every request of every frame and worker."""
+    """A page in a fresh profile (a new empty user-data-dir), logging every request of every frame."""
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            profile, executable_path=chromium_path(), args=FLAGS, headless=True,
+            profile,
+            executable_path=chromium_path(),
+            args=FLAGS,
+            headless=True,
             viewport={"width": width, "height": height},
-        )  # fmt: skip
+        )
         try:
             browser = Browser(page=context.new_page())
             context.on("request", lambda request: browser.requests.append(request.url))

@@ -15,17 +15,17 @@ DAY, PREVIOUS = "2026-03-01", "2026-02-28"
 CONTRACT = f"""
 create schema analytics;
 create table analytics.agent_daily as select * from (values
-  ('1001', 'Ana Muñoz', date '{DAY}', 28800, 15984, 7200, 2400, 600, 2616, 0.37524, 40, 4, 20, 9, 0.45, 12, 1, 6,
-   0.5454545),
-  ('1002', 'Bruno Díaz', date '{DAY}', 27000, 5400, 9000, 2700, 900, 9000, 0.68421, 30, 12, 20, 1, 0.05, 0, 0, 0,
-   null),
-  ('1003', 'Carla Ruiz', date '{DAY}', 25200, 4800, 12000, 3600, 1200, 3600, 0.7647, 35, 2, 25, 10, 0.4, 10, 2, 5,
-   0.625),
-  ('1001', 'Ana Muñoz', date '{PREVIOUS}', 28000, 8000, 12000, 4000, 800, 3200, 0.6667, 38, 3, 19, 8, 0.42105,
-   10, 1, 5, 0.5555556)
-) as t(agent_id, agent_name, local_date, logged_seconds, ready_seconds, talk_seconds, acw_seconds, ring_seconds,
-       aux_seconds, occupancy, calls, calls_uncoded, calls_contact, calls_effective, voice_effectiveness, chats,
-       chats_uncoded, chats_effective, digital_effectiveness);
+  ('1001', 'Ana Muñoz', date '{DAY}', 28800, 15984, 7200, 2400, 600, 2616, 0.37524,
+   40, 4, 20, 9, 0.45, 12, 1, 6, 0.5454545),
+  ('1002', 'Bruno Díaz', date '{DAY}', 27000, 5400, 9000, 2700, 900, 9000, 0.68421,
+   30, 12, 20, 1, 0.05, 0, 0, 0, null),
+  ('1003', 'Carla Ruiz', date '{DAY}', 25200, 4800, 12000, 3600, 1200, 3600, 0.7647,
+   35, 2, 25, 10, 0.4, 10, 2, 5, 0.625),
+  ('1001', 'Ana Muñoz', date '{PREVIOUS}', 28000, 8000, 12000, 4000, 800, 3200, 0.6667,
+   38, 3, 19, 8, 0.42105, 10, 1, 5, 0.5555556)
+) as t(agent_id, agent_name, local_date, logged_seconds, ready_seconds, talk_seconds, acw_seconds,
+       ring_seconds, aux_seconds, occupancy, calls, calls_uncoded, calls_contact, calls_effective,
+       voice_effectiveness, chats, chats_uncoded, chats_effective, digital_effectiveness);
 create table analytics.agent_status_daily as select * from (values
   ('1001', date '{DAY}', 'READY', 15984, 30), ('1001', date '{DAY}', 'TALK', 7200, 40),
   ('1001', date '{DAY}', 'BREAK', 2616, 3), ('1002', date '{DAY}', 'LUNCH', 9000, 1)
@@ -35,8 +35,8 @@ create table analytics.inbound_interval as select * from (values
   ('101', 'Cobranza', timestamp '{DAY} 08:30', 12, 12, 0, 11, 0.9166667, 9.25, 0.0),
   ('102', 'Servicio', timestamp '{DAY} 09:00', 8, 6, 2, 4, 0.5, 31.0, 0.25),
   ('101', 'Cobranza', timestamp '{PREVIOUS} 08:00', 9, 9, 0, 9, 1.0, 5.0, 0.0)
-) as t(skill_id, skill_name, interval_start_local, offered, answered, abandoned, answered_within_sl, service_level,
-       asa_seconds, abandon_rate);
+) as t(skill_id, skill_name, interval_start_local, offered, answered, abandoned, answered_within_sl,
+       service_level, asa_seconds, abandon_rate);
 create table analytics.campaign_daily as select * from (values
   ('7', date '{DAY}', 120, 80), ('7', date '{PREVIOUS}', 95, 70), ('8', date '{DAY}', 40, 33)
 ) as t(campaign_id, local_date, attempts, distinct_telephones);

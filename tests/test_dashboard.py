@@ -29,8 +29,13 @@ TABS = ["Today against yesterday", "Agents", "Hourly curve", "Inbound", "Campaig
 
 
 def build(warehouse: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*BUILD, "--warehouse", str(warehouse), "--out", str(out), *args],
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [*BUILD, "--warehouse", str(warehouse), "--out", str(out), *args],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=300,
+    )
 
 
 def mart_value(warehouse: Path, sql: str) -> float:
@@ -67,9 +72,18 @@ def fixture_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_the_page_shows_the_marts_numbers_and_fetches_nothing(fixture_page: tuple[Path, Path]) -> None:
     warehouse, page = fixture_page
-    service_level = mart_value(warehouse, f"select service_level from analytics.operation_daily where local_date = '{DAY}'")
-    occupancy = mart_value(warehouse, f"select occupancy from analytics.agent_daily where agent_id = '1001' and local_date = '{DAY}'")
-    skill_sl = mart_value(warehouse, f"select service_level from analytics.inbound_interval where skill_id = '101' and interval_start_local = '{DAY} 08:30'")
+    service_level = mart_value(
+        warehouse, f"select service_level from analytics.operation_daily where local_date = '{DAY}'"
+    )
+    occupancy = mart_value(
+        warehouse,
+        f"select occupancy from analytics.agent_daily where agent_id = '1001' and local_date = '{DAY}'",
+    )
+    skill_sl = mart_value(
+        warehouse,
+        "select service_level from analytics.inbound_interval "
+        f"where skill_id = '101' and interval_start_local = '{DAY} 08:30'",
+    )
     with chromium(1440, 1000) as browser:
         open_file(browser, page)
         assert browser.page.locator(".bk-tab").all_inner_texts() == TABS
@@ -79,10 +93,16 @@ def test_the_page_shows_the_marts_numbers_and_fetches_nothing(fixture_page: tupl
         ana = row_cells(browser, "Ana Muñoz (1001)")
         assert percent(occupancy) in ana
         show_tab(browser, "Hourly curve", "dashboard-3-hourly.png")
-        assert browser.page.get_by_text("Calls, by call time").count() and browser.page.get_by_text("Chats, by close time").count()
+        assert (
+            browser.page.get_by_text("Calls, by call time").count()
+            and browser.page.get_by_text("Chats, by close time").count()
+        )
         show_tab(browser, "Inbound", "dashboard-4-inbound.png")
         assert row_cells(browser, "Cobranza (101)")  # the first interval's row
-        assert percent(skill_sl) in browser.page.locator(".slick-row", has_text="08:30").first.all_inner_texts()[0]
+        assert (
+            percent(skill_sl)
+            in browser.page.locator(".slick-row", has_text="08:30").first.all_inner_texts()[0]
+        )
         show_tab(browser, "Campaigns", "dashboard-5-campaigns.png")
         assert browser.requests, "the request log saw nothing: the logger is broken"
         assert browser.outside_requests() == []
@@ -94,8 +114,14 @@ def test_each_alert_shows_its_threshold_and_colours_only_breaches(fixture_page: 
         open_file(browser, page)
         browser.page.locator(".bk-tab", has_text="Agents").click()
         headers = browser.page.locator(".slick-header-column").all_inner_texts()
-        for title in ("Ready % (> 50 %)", "Aux % (> 30 %)", "Uncoded calls (> 30 %)", "Voice eff. (< 10 %)",
-                      "Uncoded chats (> 30 %)", "Digital eff. (< 10 %)"):  # fmt: skip
+        for title in (
+            "Ready % (> 50 %)",
+            "Aux % (> 30 %)",
+            "Uncoded calls (> 30 %)",
+            "Voice eff. (< 10 %)",
+            "Uncoded chats (> 30 %)",
+            "Digital eff. (< 10 %)",
+        ):
             assert title in headers
         bruno = browser.page.locator(".slick-row", has_text="Bruno Díaz (1002)").first
         red = bruno.locator(".slick-cell").evaluate_all(
@@ -124,16 +150,26 @@ def test_a_warehouse_without_the_extra_marts_says_what_the_models_must_add(tmp_p
         browser.page.locator(".bk-tab", has_text="Hourly curve").click()
         assert browser.page.get_by_text("needs analytics.activity_hourly(").count() == 1
         browser.page.locator(".bk-tab", has_text="Agents").click()
-        occupancy = mart_value(warehouse, f"select occupancy from analytics.agent_daily where agent_id = '1003' and local_date = '{DAY}'")
+        occupancy = mart_value(
+            warehouse,
+            f"select occupancy from analytics.agent_daily where agent_id = '1003' and local_date = '{DAY}'",
+        )
         assert percent(occupancy) in row_cells(browser, "Carla Ruiz (1003)")
-        assert browser.page.get_by_text("ready_share, aux_share, calls_uncoded_share, chats_uncoded_share").count() == 1
+        assert (
+            browser.page.get_by_text(
+                "ready_share, aux_share, calls_uncoded_share, chats_uncoded_share"
+            ).count()
+            == 1
+        )
         assert browser.outside_requests() == []
 
 
 def test_the_request_log_catches_a_page_that_reaches_out(tmp_path: Path) -> None:
     """The 'nothing leaves the machine' check can fail: a page loading a script from a CDN is caught."""
     page = tmp_path / "cdn.html"
-    page.write_text('<html><head><script src="https://cdn.example.invalid/x.js"></script></head><body>x</body></html>')
+    page.write_text(
+        '<html><head><script src="https://cdn.example.invalid/x.js"></script></head><body>x</body></html>'
+    )
     with chromium() as browser:
         open_file(browser, page)
         assert browser.outside_requests() == ["https://cdn.example.invalid/x.js"]
@@ -169,7 +205,7 @@ def test_a_missing_or_foreign_warehouse_is_a_clear_error(tmp_path: Path) -> None
 
 
 def test_thresholds_outside_zero_to_one_are_refused() -> None:
-    with pytest.raises(SettingsError, match="aux_max is -0.1"):
+    with pytest.raises(SettingsError, match=r"aux_max is -0\.1"):
         Thresholds(aux_max=-0.1)
     assert Settings().thresholds == Thresholds(0.5, 0.3, 0.3, 0.1)
 
@@ -181,11 +217,17 @@ def demo_has_marts() -> bool:
     if not DEMO_WAREHOUSE.is_file():
         return False
     with duckdb.connect(str(DEMO_WAREHOUSE), read_only=True) as db:
-        return bool(db.execute("select count(*) from information_schema.tables where table_schema = 'analytics' "
-                               "and table_name = 'agent_daily'").fetchone()[0])  # type: ignore[index]  # fmt: skip
+        return bool(
+            db.execute(
+                "select count(*) from information_schema.tables where table_schema = 'analytics' "
+                "and table_name = 'agent_daily'"
+            ).fetchone()[0]
+        )  # type: ignore[index]
 
 
-@pytest.mark.skipif(not demo_has_marts(), reason="no output/warehouse.duckdb with marts: run `make demo` first")
+@pytest.mark.skipif(
+    not demo_has_marts(), reason="no output/warehouse.duckdb with marts: run `make demo` first"
+)
 def test_the_demo_warehouse_renders_with_its_own_numbers(tmp_path: Path) -> None:
     """On the demo's real marts (make demo runs before make test in CI): one agent's occupancy, on screen."""
     result = build(DEMO_WAREHOUSE, tmp_path / "site")
@@ -194,7 +236,8 @@ def test_the_demo_warehouse_renders_with_its_own_numbers(tmp_path: Path) -> None
         day = db.execute("select max(local_date) from analytics.agent_daily").fetchone()[0]  # type: ignore[index]
         agent_id, name, occupancy = db.execute(
             "select agent_id, agent_name, occupancy from analytics.agent_daily where local_date = ? "
-            "and occupancy is not null order by agent_name, agent_id limit 1", [day]
+            "and occupancy is not null order by agent_name, agent_id limit 1",
+            [day],
         ).fetchone()  # type: ignore[misc]
     with chromium(1440, 1000) as browser:
         open_file(browser, tmp_path / "site" / "index.html")
