@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -52,6 +53,11 @@ def row_cells(browser: Browser, first_cell: str) -> list[str]:
     return row.first.locator(".slick-cell").all_inner_texts()
 
 
+def open_dashboard(browser: Browser, page: Path) -> None:
+    open_file(browser, page)
+    browser.page.locator(".bk-tab").first.wait_for()  # BokehJS has drawn the page
+
+
 def show_tab(browser: Browser, title: str, screenshot: str) -> None:
     browser.page.locator(".bk-tab", has_text=title).click()
     browser.page.wait_for_timeout(300)  # lets the tab paint before the screenshot; no assertion depends on it
@@ -85,18 +91,16 @@ def test_the_page_shows_the_marts_numbers_and_fetches_nothing(fixture_page: tupl
         f"where skill_id = '101' and interval_start_local = '{DAY} 08:30'",
     )
     with chromium(1440, 1000) as browser:
-        open_file(browser, page)
-        assert browser.page.locator(".bk-tab").all_inner_texts() == TABS
+        open_dashboard(browser, page)
+        expect(browser.page.locator(".bk-tab")).to_have_text(TABS)
         assert row_cells(browser, "Service level")[1] == percent(service_level)
         show_tab(browser, "Today against yesterday", "dashboard-1-today.png")
         show_tab(browser, "Agents", "dashboard-2-agents.png")
         ana = row_cells(browser, "Ana Muñoz (1001)")
         assert percent(occupancy) in ana
         show_tab(browser, "Hourly curve", "dashboard-3-hourly.png")
-        assert (
-            browser.page.get_by_text("Calls, by call time").count()
-            and browser.page.get_by_text("Chats, by close time").count()
-        )
+        expect(browser.page.get_by_text("Calls, by call time (cdr_1 date)")).to_be_visible()
+        expect(browser.page.get_by_text("Chats, by close time (chat_1 date_close)")).to_be_visible()
         show_tab(browser, "Inbound", "dashboard-4-inbound.png")
         assert row_cells(browser, "Cobranza (101)")  # the first interval's row
         assert (
@@ -111,8 +115,9 @@ def test_the_page_shows_the_marts_numbers_and_fetches_nothing(fixture_page: tupl
 def test_each_alert_shows_its_threshold_and_colours_only_breaches(fixture_page: tuple[Path, Path]) -> None:
     _, page = fixture_page
     with chromium(1440, 1000) as browser:
-        open_file(browser, page)
+        open_dashboard(browser, page)
         browser.page.locator(".bk-tab", has_text="Agents").click()
+        row_cells(browser, "Bruno Díaz (1002)")  # waits for the table
         headers = browser.page.locator(".slick-header-column").all_inner_texts()
         for title in (
             "Ready % (> 50 %)",
@@ -145,22 +150,18 @@ def test_a_warehouse_without_the_extra_marts_says_what_the_models_must_add(tmp_p
     result = build(warehouse, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     with chromium(1440, 1000) as browser:
-        open_file(browser, tmp_path / "site" / "index.html")
-        assert browser.page.get_by_text("needs analytics.operation_daily(").count() == 1
+        open_dashboard(browser, tmp_path / "site" / "index.html")
+        expect(browser.page.get_by_text("needs analytics.operation_daily(")).to_have_count(1)
         browser.page.locator(".bk-tab", has_text="Hourly curve").click()
-        assert browser.page.get_by_text("needs analytics.activity_hourly(").count() == 1
+        expect(browser.page.get_by_text("needs analytics.activity_hourly(")).to_be_visible()
         browser.page.locator(".bk-tab", has_text="Agents").click()
         occupancy = mart_value(
             warehouse,
             f"select occupancy from analytics.agent_daily where agent_id = '1003' and local_date = '{DAY}'",
         )
         assert percent(occupancy) in row_cells(browser, "Carla Ruiz (1003)")
-        assert (
-            browser.page.get_by_text(
-                "ready_share, aux_share, calls_uncoded_share, chats_uncoded_share"
-            ).count()
-            == 1
-        )
+        shares_needed = "ready_share, aux_share, calls_uncoded_share, chats_uncoded_share"
+        expect(browser.page.get_by_text(shares_needed)).to_be_visible()
         assert browser.outside_requests() == []
 
 
@@ -240,7 +241,7 @@ def test_the_demo_warehouse_renders_with_its_own_numbers(tmp_path: Path) -> None
             [day],
         ).fetchone()  # type: ignore[misc]
     with chromium(1440, 1000) as browser:
-        open_file(browser, tmp_path / "site" / "index.html")
+        open_dashboard(browser, tmp_path / "site" / "index.html")
         for number, tab in enumerate(TABS, start=1):
             show_tab(browser, tab, f"demo-{number}-{tab.split()[0].lower()}.png")
         browser.page.locator(".bk-tab", has_text="Agents").click()
