@@ -46,7 +46,7 @@ def mix(marts: m.Marts, first: datetime.date, day: datetime.date) -> list[UIElem
     source = ColumnDataSource(data)
     plot.vbar_stack(results, x="bar", width=0.8, source=source, color=palette, legend_label=results)
     plot.xaxis.major_label_orientation = 0.9
-    plot.legend.location = "top_left"
+    plot.add_layout(plot.legend[0], "right")  # beside the plot, not over its bars
     return [plot]
 
 

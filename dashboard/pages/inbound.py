@@ -78,5 +78,5 @@ def skill_plot(rows: list[Row]) -> UIElement:
     plot.scatter("start", "service_level", size=6, **line)
     tooltips = [("interval", "@label"), ("offered", "@offered"), ("service level", "@service_level{0.0 %}")]
     plot.add_tools(HoverTool(tooltips=tooltips))
-    plot.legend.location = "top_left"
+    plot.add_layout(plot.legend[0], "right")  # beside the plot, not over its bars
     return plot
