@@ -230,9 +230,8 @@ def demo_has_marts() -> bool:
     not demo_has_marts(), reason="no output/warehouse.duckdb with marts: run `make demo` first"
 )
 def test_the_demo_warehouse_renders_with_its_own_numbers(tmp_path: Path) -> None:
-    """On the demo's real marts (make demo runs before make test in CI): one agent's occupancy, on screen."""
-    result = build(DEMO_WAREHOUSE, tmp_path / "site")
-    assert result.returncode == 0, result.stderr
+    """On the demo's real marts (make demo runs before make test in CI): one agent's occupancy on screen,
+    and the day's service level when the models provide operation_daily."""
     with duckdb.connect(str(DEMO_WAREHOUSE), read_only=True) as db:
         day = db.execute("select max(local_date) from analytics.agent_daily").fetchone()[0]  # type: ignore[index]
         agent_id, name, occupancy = db.execute(
@@ -240,10 +239,27 @@ def test_the_demo_warehouse_renders_with_its_own_numbers(tmp_path: Path) -> None
             "and occupancy is not null order by agent_name, agent_id limit 1",
             [day],
         ).fetchone()  # type: ignore[misc]
+        has_operation_daily = db.execute(
+            "select count(*) from information_schema.tables where table_schema = 'analytics' "
+            "and table_name = 'operation_daily'"
+        ).fetchone()[0]  # type: ignore[index]
+        service_level = (
+            db.execute(
+                "select service_level from analytics.operation_daily where local_date = ?", [day]
+            ).fetchone()[0]  # type: ignore[index]
+            if has_operation_daily
+            else None
+        )
+    result = build(DEMO_WAREHOUSE, tmp_path / "site", "--date", str(day))
+    assert result.returncode == 0, result.stderr
     with chromium(1440, 1000) as browser:
         open_dashboard(browser, tmp_path / "site" / "index.html")
+        if has_operation_daily:
+            assert row_cells(browser, "Service level")[1] == (
+                percent(service_level) if service_level is not None else "–"
+            )
         for number, tab in enumerate(TABS, start=1):
             show_tab(browser, tab, f"demo-{number}-{tab.split()[0].lower()}.png")
         browser.page.locator(".bk-tab", has_text="Agents").click()
-        assert percent(occupancy) in row_cells(browser, f"{name} ({agent_id})")
+        assert percent(occupancy) in row_cells(browser, f"{name or '(no name)'} ({agent_id})")
         assert browser.outside_requests() == []

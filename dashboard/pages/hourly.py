@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from bokeh.layouts import column
-from bokeh.models import ColumnDataSource, HoverTool, UIElement
+from bokeh.models import ColumnDataSource, DataRange1d, HoverTool, UIElement
 from bokeh.palettes import Category10
 from bokeh.plotting import figure
 
@@ -34,6 +34,7 @@ def curve(marts: m.Marts, day: datetime.date) -> list[UIElement]:
         width=WIDTH,
         height=420,
         x_range=(-0.5, 23.5),
+        y_range=DataRange1d(start=0),
         x_axis_label="Local hour of the day",
         y_axis_label="Count",
         toolbar_location=None,
@@ -42,6 +43,6 @@ def curve(marts: m.Marts, day: datetime.date) -> list[UIElement]:
         plot.line("local_hour", key, source=source, line_width=3, color=colour, legend_label=legend)
         plot.scatter("local_hour", key, source=source, size=7, color=colour)
     plot.xaxis.ticker = list(range(24))
-    plot.legend.location = "top_left"
+    plot.add_layout(plot.legend[0], "right")  # beside the curve, not over it
     plot.add_tools(HoverTool(tooltips=[("hour", "@local_hour"), ("calls", "@calls"), ("chats", "@chats")]))
     return [plot]
