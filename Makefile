@@ -3,6 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 MELTANO_VENV ?= .venv-meltano
 MELTANO := $(MELTANO_VENV)/bin/meltano
+DASHBOARD_VENV ?= .venv-dashboard
 
 # Nothing leaves the machine but package installs.
 export MELTANO_CLI_DISABLE_VERSION_CHECK := true
@@ -23,7 +24,7 @@ export PYENV_VERSION := $(shell pyenv version-name 2>/dev/null | tr : '\n' | hea
 endif
 endif
 
-.PHONY: install meltano postgres try demo test lint lock about bench clean
+.PHONY: install meltano postgres chromium dashboard try demo test lint lock about bench clean
 
 # -- Installs. Every install line of the project is here; each step says what it does and about how long
 # it takes the first time (PyPI, 2 cores). Later runs skip a step while its stamp file is newer than
@@ -68,21 +69,42 @@ $(MELTANO_VENV)/.python-$(LOADER_PYTHON): $(MELTANO_VENV)/.installed
 	$(MELTANO) install
 	touch $@
 
+# The dashboard's build (bokeh, duckdb) in its own venv: make dashboard, make demo.
+$(DASHBOARD_VENV)/.installed: dashboard/requirements.txt dashboard/constraints.txt
+	@echo "== Installing the dashboard's build (bokeh, duckdb) into $(DASHBOARD_VENV) (first time: about 40 s, 240 MB)"
+	python3 -m venv $(DASHBOARD_VENV)
+	$(DASHBOARD_VENV)/bin/python -m pip install -q -c dashboard/constraints.txt -r dashboard/requirements.txt
+	touch $@
+
+# The dashboard's libraries and playwright in .venv, for its browser tests (about 30 s, 150 MB).
+$(VENV)/.installed-dashboard: $(VENV)/.installed dashboard/requirements.txt dashboard/requirements-test.txt
+	$(PY) -m pip install -q -c requirements/constraints.txt -c dashboard/constraints.txt -r dashboard/requirements-test.txt
+	touch $@
+
 ## Meltano and every plugin of meltano.yml.
 meltano: .meltano/.installed
 
 ## Emulator + `meltano run tap-wolkvox target-duckdb` (demo environment) + what the run did + the dbt models
-## and their KPIs. Run it twice.
-demo: .meltano/.installed-demo
+## and their KPIs + the coordinator's dashboard. Run it twice.
+demo: .meltano/.installed-demo $(DASHBOARD_VENV)/.installed
 	python3 scripts/demo.py
+	$(DASHBOARD_VENV)/bin/python scripts/build_dashboard.py
+
+## The coordinator's dashboard from the warehouse's analytics marts: output/dashboard/index.html.
+dashboard: $(DASHBOARD_VENV)/.installed
+	$(DASHBOARD_VENV)/bin/python scripts/build_dashboard.py
 
 ## Run the tap against the local emulator, twice (backfill, then from state), and summarize.
 try: install
 	$(PY) scripts/try_tap.py
 
 ## The whole test suite, with lint and type checks.
-test: install meltano postgres lint
+test: install meltano postgres chromium $(VENV)/.installed-dashboard lint
 	$(PY) -m pytest
+
+## Debian's chromium for the dashboard's browser tests (apt, when missing).
+chromium:
+	bash scripts/install-chromium.sh
 
 ## PostgreSQL server binaries for the target-postgres end-to-end test (apt, when missing).
 postgres:
@@ -105,9 +127,11 @@ lock: install
 	  --custom-compile-command "make lock" -o $(LOCK)
 	$(VENV)/bin/uv pip compile --universal --python-version 3.10 --upgrade --quiet \
 	  requirements/dbt.in --custom-compile-command "make lock" -o requirements/dbt-constraints.txt
+	$(VENV)/bin/uv pip compile --universal --python-version 3.10 --upgrade --quiet \
+	  dashboard/requirements-test.txt --custom-compile-command "make lock" -o dashboard/constraints.txt
 
 clean:
-	rm -rf $(VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache transform/target transform/logs
+	rm -rf $(VENV) $(MELTANO_VENV) $(DASHBOARD_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache transform/target transform/logs
 
 ## Benchmark: throughput against a hand-written floor, peak memory, API calls, and the dbt models' build
 ## time on DuckDB for 90 days of 200 agents (prints figures).
