@@ -337,7 +337,7 @@ def build_models_and_show_kpis(env: dict[str, str]) -> None:
     )
     with DBT_LOG.open("w", encoding="utf-8") as log:
         result = subprocess.run(
-            [str(MELTANO), "run", "dbt-duckdb:build"],
+            [str(MELTANO), ENVIRONMENT, "run", "dbt-duckdb:build"],
             cwd=ROOT,
             env=env,
             stdout=log,
