@@ -87,6 +87,21 @@ def bookmarks(state: dict) -> dict[str, str]:
     }
 
 
+def every_bookmark(state: dict) -> dict[str, str]:
+    """`stream` or `stream partition` → bookmark, for every stream of `meltano state get` output."""
+    found = {}
+    for stream, stream_state in ((state.get("singer_state") or {}).get("bookmarks") or {}).items():
+        if not isinstance(stream_state, dict):
+            continue
+        if stream_state.get("replication_key_value"):
+            found[stream] = stream_state["replication_key_value"]
+        for partition in stream_state.get("partitions") or []:
+            if partition.get("replication_key_value"):
+                where = " ".join(str(v) for v in (partition.get("context") or {}).values())
+                found[f"{stream} {where}"] = partition["replication_key_value"]
+    return found
+
+
 def plural(count: int, noun: str) -> str:
     """`1 row`, `2 rows`, `28,936 rows`."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
@@ -289,7 +304,7 @@ def demo(url_dir: Path) -> None:
     emulator, url = started
     try:
         env = {**ENV, "TAP_WOLKVOX_API_URL": url}
-        state_before = bookmarks(json.loads(meltano("state", "get", STATE_ID, env=env) or "{}"))
+        state_before = every_bookmark(json.loads(meltano("state", "get", STATE_ID, env=env) or "{}"))
         before = warehouse_counts()
         how = "continuing from Meltano's state" if state_before else "first run: no Meltano state yet"
         print(

@@ -64,6 +64,20 @@ def test_bookmarks_come_from_meltano_state_and_no_state_is_empty():
     assert demo.bookmarks({}) == {}
 
 
+def test_the_state_line_counts_every_streams_bookmarks():
+    state = {
+        "singer_state": {
+            "bookmarks": {
+                "campaign_3": {"partitions": [{"context": {"campaign_id": "all"}, "replication_key_value": "a"}]},
+                "cdr_1": {"replication_key": "date", "replication_key_value": "b"},
+                "agents": {},
+            }
+        }
+    }
+    assert demo.every_bookmark(state) == {"campaign_3 all": "a", "cdr_1": "b"}
+    assert demo.every_bookmark({}) == {}
+
+
 def test_a_first_run_says_so_and_all_its_rows_are_new():
     usage = demo.parse_usage("Wolkvox API usage: 3 calls, 28936 rows emitted, 0.10 calls per 1,000 rows")
     summary = demo.RunSummary.of(
