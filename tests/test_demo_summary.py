@@ -68,7 +68,9 @@ def test_the_state_line_counts_every_streams_bookmarks():
     state = {
         "singer_state": {
             "bookmarks": {
-                "campaign_3": {"partitions": [{"context": {"campaign_id": "all"}, "replication_key_value": "a"}]},
+                "campaign_3": {
+                    "partitions": [{"context": {"campaign_id": "all"}, "replication_key_value": "a"}]
+                },
                 "cdr_1": {"replication_key": "date", "replication_key_value": "b"},
                 "agents": {},
             }
