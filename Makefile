@@ -77,8 +77,8 @@ $(DASHBOARD_VENV)/.installed: dashboard/requirements.txt dashboard/constraints.t
 	touch $@
 
 # The dashboard's libraries and playwright in .venv, for its browser tests (about 30 s, 150 MB).
-$(VENV)/.installed-dashboard: $(VENV)/.installed dashboard/requirements.txt dashboard/requirements-test.txt
-	$(PY) -m pip install -q -c requirements/constraints.txt -c dashboard/constraints.txt -r dashboard/requirements-test.txt
+$(VENV)/.installed-dashboard: $(VENV)/.installed dashboard/requirements.txt dashboard/requirements-test.txt dashboard/constraints.txt
+	$(PY) -m pip install -q -c $(LOCK) -c dashboard/constraints.txt -r dashboard/requirements-test.txt
 	touch $@
 
 ## Meltano and every plugin of meltano.yml.
