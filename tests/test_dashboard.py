@@ -233,7 +233,10 @@ def test_the_demo_warehouse_renders_with_its_own_numbers(tmp_path: Path) -> None
     """On the demo's real marts (make demo runs before make test in CI): one agent's occupancy on screen,
     and the day's service level when the models provide operation_daily."""
     with duckdb.connect(str(DEMO_WAREHOUSE), read_only=True) as db:
-        day = db.execute("select max(local_date) from analytics.agent_daily").fetchone()[0]  # type: ignore[index]
+        # The latest day with an occupancy: the demo's last day may have just begun (no state ended yet).
+        day = db.execute(
+            "select max(local_date) from analytics.agent_daily where occupancy is not null"
+        ).fetchone()[0]  # type: ignore[index]
         agent_id, name, occupancy = db.execute(
             "select agent_id, agent_name, occupancy from analytics.agent_daily where local_date = ? "
             "and occupancy is not null order by agent_name, agent_id limit 1",

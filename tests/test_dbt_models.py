@@ -43,6 +43,8 @@ MARTS = [
     "campaign_daily",
     "campaign_result_daily",
     "chat_daily",
+    "operation_daily",
+    "activity_hourly",
 ]
 
 Kpis = dict[str, dict[tuple[str, str], t.Any]]
