@@ -158,8 +158,9 @@ class WolkvoxStream(RESTStream):
             yield
         except errors.MaintenanceError as exc:
             raise WolkvoxAPIError(
-                f"{exc} — still refused after waiting {errors.UNKNOWN_403_MAX_WAIT_SECONDS:g}s in all, "
-                "the most the tap waits for a 403 it does not know; the next run tries again"
+                f"{exc} — still refused after `busy_retries` retries or "
+                f"{errors.UNKNOWN_403_MAX_WAIT_SECONDS:g}s of waiting, whichever came first (the most "
+                "the tap waits for a 403 it does not know); the next run tries again"
             ) from exc
         except WolkvoxRetriableError as exc:
             raise WolkvoxAPIError(f"{exc} — still failing after retries") from exc

@@ -9,6 +9,7 @@ the text it quotes in its own error messages (`errors.one_line`).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import typing as t
 
@@ -17,28 +18,30 @@ MIN_LENGTH = 4
 """Shorter values are not masked: they would mangle every line and hide nothing."""
 
 _secrets: set[str] = set()
+_pattern: re.Pattern[str] | None = None
+"""Every secret, longest first, in any case: the API words its messages in capitals."""
 _lock = threading.Lock()
 _installed = False
 
 
 def register(secret: str) -> None:
     """Mask `secret` from now on, in every log record and in `redact`ed text."""
-    global _installed  # noqa: PLW0603  (one factory per process)
+    global _installed, _pattern  # noqa: PLW0603  (one factory and one pattern per process)
     if len(secret) < MIN_LENGTH:
         return
     with _lock:
         _secrets.add(secret)
+        alternatives = "|".join(map(re.escape, sorted(_secrets, key=len, reverse=True)))
+        _pattern = re.compile(alternatives, re.IGNORECASE)
         if not _installed:
             logging.setLogRecordFactory(_redacting(logging.getLogRecordFactory()))
             _installed = True
 
 
 def redact(text: str) -> str:
-    """`text` with every registered secret masked."""
-    for secret in _secrets:
-        if secret in text:
-            text = text.replace(secret, MASK)
-    return text
+    """`text` with every registered secret masked, whatever its case."""
+    pattern = _pattern
+    return pattern.sub(MASK, text) if pattern is not None else text
 
 
 def _redacting(make_record: t.Callable[..., logging.LogRecord]) -> t.Callable[..., logging.LogRecord]:

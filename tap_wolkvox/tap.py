@@ -389,6 +389,7 @@ def check_state(state: object) -> None:
         if not isinstance(partitions, list):
             problems.append(f"bookmarks.{stream_name}.partitions must be a list")
             partitions = []
+        seen: set[tuple] = set()
         for partition in partitions:
             context = partition.get("context") if isinstance(partition, dict) else None
             items = list(context.items()) if isinstance(context, dict) else []
@@ -404,6 +405,9 @@ def check_state(state: object) -> None:
             problems += _progress_problems(partition, where=f"bookmarks.{stream_name}.partitions")
             ((name, value),) = items
             where = f"{stream_name} {name.removesuffix('_id')} {value}"
+            if (name, value) in seen:  # the SDK would stop on it with a traceback quoting both
+                problems.append(f"bookmarks.{stream_name}: the partition {where} is listed twice")
+            seen.add((name, value))
             problems += bookmark_problems(partition.get("replication_key_value"), where=where)
     if problems:
         raise ConfigValidationError(STATE_REFUSED, errors=problems)
