@@ -159,7 +159,7 @@ class PartitionedStream(CampaignTypedStream):
         """
         param = self.partition_param
         if self.is_catch_up(context):
-            return partitions.left_to_all(self.all_from())
+            return partitions.left_to_all(self.all_from(self.run_end()))
         if param is None or self.partition_value(context) != partitions.ALL:
             return None
         if self.wanted:
@@ -209,6 +209,14 @@ class PartitionedStream(CampaignTypedStream):
             last = min(last, all_from) if all_from > start else start - ONE_SECOND
         return start, last
 
+    def run_end(self) -> dt.datetime:
+        """Where this run's ranges end, aware: `end_date` or now, never later than now.
+
+        A window (and so a bookmark) past now would skip the rows written after the call.
+        """
+        now = dt.datetime.now(dt.timezone.utc)
+        return min(self.settings.end_date or now, now)
+
     def is_catch_up(self, context: Context | None) -> bool:
         """Whether this is a catch-up partition: a campaign read on its own under `all`."""
         return self.parent_stream_type is None and self.partition_value(context) in self.catch_up_ids
@@ -255,10 +263,9 @@ class PartitionedStream(CampaignTypedStream):
         behind = current is not None and window_end < parse_bookmark(current, where=self.name)
         if behind and self.partition_value(context) == partitions.ALL and self.covered_alone is not None:
             state[partitions.CATCH_UP] = window_end.isoformat()
-        else:
-            if not behind:
-                state["replication_key"] = self.replication_key
-                state["replication_key_value"] = window_end.isoformat()
+        elif not behind:  # a window behind the bookmark widens neither it nor what it covers
+            state["replication_key"] = self.replication_key
+            state["replication_key_value"] = window_end.isoformat()
             self.record_coverage(context, state)
         if not self.get_batch_config(self.config):  # else the SDK writes it after each BATCH
             self._tap.state_writer.write_state(self.tap_state)

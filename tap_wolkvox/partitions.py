@@ -68,7 +68,12 @@ def all_start(states: dict[str, dict], wanted: t.Collection[str]) -> str | None:
     """
     if covered_alone(states, wanted) is not None:
         progress = states.get(ALL, {}).get(CATCH_UP)
-        return progress if is_bookmark(progress) else None  # one the tap did not write: start over
+        own = bookmark_of(states.get(ALL))
+        if not is_bookmark(progress) or (
+            own is not None and dt.datetime.fromisoformat(progress) > dt.datetime.fromisoformat(str(own))
+        ):
+            return None  # progress the tap did not write (past the bookmark it catches up to): start over
+        return progress
     if own := bookmark_of(states.get(ALL)):
         return own
     marks = [

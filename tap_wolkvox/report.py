@@ -100,12 +100,10 @@ class WolkvoxReportStream(DirectRecordLines, CutWindows):
     def span(self, context: Context | None) -> tuple[dt.datetime, dt.datetime]:
         """This run's range, naive local: from the bookmark minus lookback (or `start_date`) to the end.
 
-        The end is `end_date` or now, and never later than now: a window (and so a
-        bookmark) past now would skip the rows written after the call. A catch-up
-        partition ends where the `all` partition's range starts (`partition_range`).
+        The end is `run_end`. A catch-up partition ends where the `all` partition's range
+        starts (`partition_range`).
         """
-        now = dt.datetime.now(dt.timezone.utc)
-        return self.partition_range(context, min(self.settings.end_date or now, now))
+        return self.partition_range(context, self.run_end())
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         """Yield every row of every window, each window's rows sorted by the filter field.
