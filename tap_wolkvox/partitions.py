@@ -70,7 +70,7 @@ def all_start(states: dict[str, dict], wanted: t.Collection[str]) -> str | None:
         progress = states.get(ALL, {}).get(CATCH_UP)
         own = bookmark_of(states.get(ALL))
         if not is_bookmark(progress) or (
-            own is not None and dt.datetime.fromisoformat(progress) > dt.datetime.fromisoformat(str(own))
+            own is not None and dt.datetime.fromisoformat(str(progress)) > dt.datetime.fromisoformat(str(own))
         ):
             return None  # progress the tap did not write (past the bookmark it catches up to): start over
         return progress

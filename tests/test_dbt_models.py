@@ -125,7 +125,8 @@ def expected_kpis(emulator, end: dt.datetime) -> Kpis:
 def kpis_of(agent_rows: t.Iterable[tuple], interval_rows: t.Iterable[tuple]) -> Kpis:
     """The same KPIs from the marts' rows: (agent, day, talk, calls, effectiveness), (skill, interval, sl)."""
     agents = list(agent_rows)
-    number = lambda value: None if value is None else round(float(value), 9)  # noqa: E731
+    # psql prints NULL as an empty field.
+    number = lambda value: None if value in (None, "") else round(float(value), 9)  # noqa: E731
     return {
         "talk_seconds": {(a, str(d)): int(talk) for a, d, talk, _, _ in agents},
         "calls": {(a, str(d)): int(calls) for a, d, _, calls, _ in agents},
