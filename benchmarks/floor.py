@@ -22,7 +22,8 @@ What it does not do, and the tap does: stream the body through a disk spool so m
 stays flat whatever the answer's size; check that every value is a string or null;
 detect cut (60,000-row) answers and split windows; retries, error taxonomy, pacing and
 call budget; SCHEMA and STATE messages; Singer SDK machinery (catalog selection, stream
-maps, metrics). Its `time_extracted` is taken once per answer, like the tap's.
+maps, metrics). Its `time_extracted` is taken once per answer (the tap's, by the SDK, once
+per record).
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import collections
-import datetime as dt
 import functools
 import os
 import re
@@ -112,8 +111,6 @@ class Answer:
     def __init__(self, sort_by: SortBy | None = None) -> None:
         self.sort_by = sort_by
         """What the rows are sorted by; None: the API's order."""
-        self.received_at = dt.datetime.now(dt.timezone.utc)
-        """When the whole body had arrived (an Answer is made once it has): the rows' extraction time."""
         self.count = 0
         self.duplicates = 0
         self.fields: set[str] = set()

@@ -14,6 +14,8 @@ import logging
 import typing as t
 from functools import cached_property
 
+from typing_extensions import override
+
 from tap_wolkvox import partitions
 from tap_wolkvox.client import WolkvoxStream
 from tap_wolkvox.windows import ONE_SECOND, Window, earliest_utc, incremental_start, naive_span
@@ -104,6 +106,7 @@ class PartitionedStream(CampaignTypedStream):
         return self.settings.campaign_ids if self.partition_param == "campaign_id" else ()
 
     @property
+    @override
     def partitions(self) -> list[dict] | None:
         """`{param: "all"}`, after any catch-up partitions (SDK hook; see `partitions.py`).
 
@@ -225,6 +228,7 @@ class PartitionedStream(CampaignTypedStream):
 
     # -- bookmarks --------------------------------------------------------------------
 
+    @override
     def _increment_stream_state(self, latest_record: dict, *, context: Context | None = None) -> None:
         """No per-record bookmark: `complete_window` moves it once a window is done.
 

@@ -19,6 +19,7 @@ import click
 import dotenv
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError, StreamMapConfigError
+from typing_extensions import override
 
 from tap_wolkvox.client import WolkvoxStream
 from tap_wolkvox.errors import WolkvoxAPIError
@@ -117,11 +118,13 @@ class TapWolkvox(Tap):
         cls.append_builtin_config(cls.config_jsonschema)
         return cls.config_jsonschema
 
+    @override
     def load_state(self, state: dict[str, t.Any]) -> None:
         """Refuse a state this tap did not write before reading it (SDK hook)."""
         check_state(state)
         super().load_state(state)
 
+    @override
     def discover_streams(self) -> list[WolkvoxStream]:
         """Every stream; under `campaign_calls: each`, campaign reports read per campaign."""
         each = self.config.get("campaign_calls") == "each"
@@ -200,6 +203,7 @@ class TapWolkvox(Tap):
         return answer
 
     @classmethod
+    @override
     def invoke(  # type: ignore[override]
         cls,
         *,
@@ -245,6 +249,7 @@ class TapWolkvox(Tap):
         ctx.exit()
 
     @classmethod
+    @override
     def get_singer_command(cls) -> click.Command:
         """The SDK's command, plus `--check`."""
         command = super().get_singer_command()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from typing_extensions import override
+
 ONE_SECOND = dt.timedelta(seconds=1)
 API_FORMAT = "%Y%m%d%H%M%S"
 
@@ -38,6 +40,7 @@ class Window(NamedTuple):
             "date_end": self.end.strftime(API_FORMAT),
         }
 
+    @override
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d %H:%M:%S}..{self.end:%Y-%m-%d %H:%M:%S}"
 
