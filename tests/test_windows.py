@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tap_wolkvox.partitioned import parse_bookmark
 from tap_wolkvox.windows import (
     LearnedLimit,
     Window,
@@ -189,10 +190,23 @@ def test_dst_ambiguous_and_missing_local_times_convert_stably():
     )
 
 
-def test_window_end_round_trips_through_a_utc_bookmark():
-    for zone in (BOGOTA, NEW_YORK):
-        local = dt.datetime(2026, 11, 1, 1, 30)
-        assert to_local_naive(local_naive_to_utc(local, zone), zone) == local
+@pytest.mark.parametrize("zone", [BOGOTA, NEW_YORK, ZoneInfo("America/Santiago")])
+def test_a_window_end_round_trips_through_the_bookmark_text(zone):
+    """`complete_window` keeps `earliest_utc(window.end)` as text; the next run reads it back
+    (`parse_bookmark`) and asks from its wall time: the same one, or, for a wall time a
+    spring-forward skips, an earlier one (never a later one, which would skip rows)."""
+    for day in (
+        dt.datetime(2026, 3, 8),
+        dt.datetime(2026, 4, 5),
+        dt.datetime(2026, 9, 6),
+        dt.datetime(2026, 11, 1),
+    ):
+        for minutes in range(-120, 24 * 60, 15):
+            local = day + dt.timedelta(minutes=minutes)
+            text = earliest_utc(local, zone).isoformat()
+            back = to_local_naive(parse_bookmark(text, where="test"), zone)
+            exists = to_local_naive(local_naive_to_utc(local, zone), zone) == local
+            assert back == local if exists else back < local, (zone, local, text)
 
 
 def test_settings_dates_without_offset_are_local_and_with_offset_are_kept():
