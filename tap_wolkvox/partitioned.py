@@ -34,6 +34,7 @@ class CampaignList(t.Protocol):
     """The campaigns stream, as its child reports see it (`streams.CampaignsStream`)."""
 
     listed: dict[str, dict]
+    type_field: str | None
 
     def learn_types(self) -> dict[str, dict]: ...
 
@@ -58,12 +59,16 @@ class CampaignTypedStream(WolkvoxStream):
 
         With `learn`, a type not known is asked for (one list call a run at most).
         """
+        parent_type = self.parent_stream_type  # the campaign list, under `each`
         parent = t.cast(
-            "CampaignList | None", self._tap.streams.get("campaigns") if self.parent_stream_type else None
+            "CampaignList | None",
+            next((s for s in self._tap.streams.values() if parent_type and isinstance(s, parent_type)), None),
         )
-        listed = {} if parent is None else parent.learn_types() if learn else parent.listed
+        if parent is None:
+            return None
+        listed = parent.learn_types() if learn else parent.listed
         campaign = listed.get(self.partition_value(context) or "")
-        kind = str((campaign or {}).get("type_campaign") or "").strip().lower()
+        kind = str((campaign or {}).get(parent.type_field or "") or "").strip().lower()
         return kind if kind in CAMPAIGN_TYPES else None
 
     def reads_campaign(self, context: Context | None) -> bool:

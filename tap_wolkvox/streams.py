@@ -39,6 +39,10 @@ class InformationStream(WolkvoxStream):
     """
 
     info_api: t.ClassVar[str]
+    members_of: t.ClassVar[str | None] = None
+    """The partition parameter (`campaign_id`, `skill_id`) whose values this list's rows are."""
+    type_field: t.ClassVar[str | None] = None
+    """The field of a row that says its member's type (`type_campaign`), if any."""
     path = INFORMATION_PATH
 
     @override
@@ -90,6 +94,7 @@ class SkillsStream(InformationStream):
 
     name = "skills"
     info_api = "skills"
+    members_of = "skill_id"
     primary_keys = ("skill_id",)
     schema = th.PropertiesList(
         *_texts(
@@ -131,6 +136,8 @@ class CampaignsStream(InformationStream):
 
     name = "campaigns"
     info_api = "campaigns"
+    members_of = "campaign_id"
+    type_field = "type_campaign"
     primary_keys = ("campaign_id",)
     schema = th.PropertiesList(
         *_texts(

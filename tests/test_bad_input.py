@@ -10,6 +10,7 @@ from conftest import TOKEN, base_config, run_cli, run_tap, state_with
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wolkvox.settings import parse_settings
+from wolkvox_emulator import Campaign
 
 
 @pytest.mark.parametrize(
@@ -118,7 +119,20 @@ def test_connection_check_is_one_cheap_call(tmp_path, emulator):
     assert [call.api for call in emulator.calls] == ["campaigns"]
     assert "Token accepted" in result.stdout
     assert "not found in the operation: ['999']" in result.stdout
-    assert "not predictive" in result.stdout and "['404']" in result.stdout
+    assert (
+        "Campaigns by type: predictive 101 (read by campaign_3, campaign_7); preview 404 (read by campaign_5)"
+        in result.stdout.splitlines()
+    )
+
+
+def test_connection_check_says_when_no_report_reads_a_campaigns_type(tmp_path, emulator):
+    emulator.campaigns = [*emulator.campaigns, Campaign("606", "Entrantes", type_campaign="inbound")]
+    result = run_cli(tmp_path, base_config(emulator, campaign_ids=["101", "606"]), "--check")
+    assert result.returncode == 0, result.stderr
+    said = (
+        "Campaigns by type: inbound 606 (read by no report); predictive 101 (read by campaign_3, campaign_7)"
+    )
+    assert said in result.stdout.splitlines()
 
 
 def test_connection_check_fails_clearly_on_a_bad_token(tmp_path, emulator):
