@@ -25,9 +25,10 @@ from tap_wolkvox import errors
 from tap_wolkvox.answer import Answer
 from tap_wolkvox.cut_windows import CutWindows
 from tap_wolkvox.deadline import CallTimedOut
-from tap_wolkvox.records import ISO_SPACE, RowConverter
+from tap_wolkvox.records import RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
+    ISO_SPACE,
     LearnedLimit,
     Window,
     describe_span,

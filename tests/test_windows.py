@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tap_wolkvox.partitioned import parse_bookmark
+from tap_wolkvox.records import RowConverter
 from tap_wolkvox.windows import (
     LearnedLimit,
     Window,
@@ -20,6 +21,7 @@ from tap_wolkvox.windows import (
     naive_span,
     next_window,
     parse_row_date,
+    parse_row_naive,
     parse_setting_datetime,
     row_date_to_utc_text,
     split_window,
@@ -170,6 +172,20 @@ def test_row_dates_are_gmt_minus_5_in_bogota():
 )
 def test_malformed_row_dates_are_none(value):
     assert parse_row_date(value, BOGOTA) is None
+
+
+def test_one_row_date_parser_serves_every_declared_format():
+    """`parse_row_naive` is what records use for sorting and edges, and `parse_row_date` for UTC."""
+    assert parse_row_naive("2026-03-02 08:15:02") == dt.datetime(2026, 3, 2, 8, 15, 2)
+    assert parse_row_naive("02/03/2026 08:15", "%d/%m/%Y %H:%M") == dt.datetime(2026, 3, 2, 8, 15)
+    assert parse_row_naive("2026-03-02 08:15:02", "%d/%m/%Y %H:%M") is None
+    assert parse_row_naive(20260302, "%d/%m/%Y %H:%M") is None
+    assert parse_row_date("02/03/2026 08:15", BOGOTA, "%d/%m/%Y %H:%M") == dt.datetime(
+        2026, 3, 2, 13, 15, tzinfo=dt.timezone.utc
+    )
+    converter = RowConverter(("date",), "date", "%d/%m/%Y %H:%M", ("id",), BOGOTA)
+    assert converter.utc_text("02/03/2026 08:15") == "2026-03-02T13:15:00+00:00"
+    assert converter.sort_key("02/03/2026 08:15") == dt.datetime(2026, 3, 2, 8, 15)
 
 
 def test_dst_ambiguous_and_missing_local_times_convert_stably():
