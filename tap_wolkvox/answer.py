@@ -294,7 +294,7 @@ def _read_spooled(
     body.seek(start)
     try:
         # Depth first, in a pass of its own (`ijson.items` builds every level's path and value):
-        # two passes in C cost half what one through a Python filter does.
+        # two passes in C cost less than one through a Python filter (docs/performance.md).
         collections.deque(bounded_events(ijson.basic_parse(body, use_float=True)), maxlen=0)
         body.seek(start)
         for row in ijson.items(body, "data.item", use_float=True):
@@ -328,7 +328,7 @@ def _spool_body(chunks: t.Iterable[bytes], body: t.BinaryIO, call: str) -> int:
             size += len(chunk)
             if size > errors.MAX_ANSWER_BYTES:
                 raise WolkvoxAPIError(
-                    f"{call}: the answer is over {errors.MAX_ANSWER_BYTES >> 20} MB and still growing; "
+                    f"{call}: the answer is over {errors.MAX_ANSWER_BYTES >> 20} MiB and still growing; "
                     "the API documents 256 MB at most, so this is not a Wolkvox answer or it is "
                     "broken. Stopped reading; check `api_url` / `server`."
                 )
@@ -343,7 +343,7 @@ def _spool_body(chunks: t.Iterable[bytes], body: t.BinaryIO, call: str) -> int:
 def _read_rows_fast(body: t.BinaryIO, *, sort_by: SortBy | None, stop_at: int | None) -> Answer | None:
     """The rows as `read_answer` reads them, split by msgspec (`raw_rows`), each kept as sent.
 
-    About twice as fast as `ijson`. None when the answer is not one it can read (see
+    Faster than `ijson` (docs/performance.md). None when the answer is not one it can read (see
     `raw_rows`) or has a row that is not an object: `ijson` then reads it and says why.
     """
     answer = Answer(sort_by)

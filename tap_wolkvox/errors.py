@@ -29,7 +29,7 @@ MAX_ERROR_BODY = 64 * 1024
 """Bytes of a non-200 answer read to find its `msg`; the rest is not read."""
 
 MAX_ANSWER_BYTES = 300 * 1024 * 1024
-"""Bytes of a 200 answer spooled at most: the API documents 256 MB as its largest answer."""
+"""Bytes of a 200 answer spooled at most (300 MiB): room above the 256 MB the API documents as its largest."""
 
 SUCCESS_CODES = frozenset({"200", "0", ""})
 """Envelope `code`s of a success (with HTTP 200): `200` or `"200"` for reports, `"0"` for

@@ -1,7 +1,7 @@
 """Singer output: msgspec lines, flushed when a STATE (or any non-RECORD) message is written.
 
-The SDK's `MsgSpecWriter` flushes stdout after every message, which cost a fifth of
-the tap's time. Flushing at each STATE keeps what matters: every record a STATE covers
+The SDK's `MsgSpecWriter` flushes stdout after every message, a system call per record
+(docs/performance.md). Flushing at each STATE keeps what matters: every record a STATE covers
 is on stdout before that STATE, so a run killed at any moment resumes without loss.
 RECORD lines are gathered and written to stdout 64 KiB at a time (one write call per
 hundred records, not one each); what is left at exit is written then.

@@ -1,6 +1,6 @@
 """The rows of a spooled answer's `data` as raw JSON bytes, split by msgspec, in flat memory.
 
-`ijson` builds every row as Python objects (a third of the tap's time); here a chunk of
+`ijson` builds every row as Python objects (slow: docs/performance.md); here a chunk of
 the body is cut after its last `}` followed by `,` and decoded as `list[msgspec.Raw]`,
 which checks the JSON and only slices it. Every guess is checked by a decode: a cut
 inside a string or inside a nested value does not decode, and then `raw_rows` raises

@@ -390,7 +390,7 @@ def read_state(file: t.IO[str]) -> dict:
 
 def _state_text_problem(text: str) -> str:
     if len(text) > MAX_STATE_CHARS:
-        return f"it is over {MAX_STATE_CHARS >> 20} M characters; a state this tap writes is a few KB"
+        return f"it is over {MAX_STATE_CHARS:,} characters; a state this tap writes is a few kB"
     if not text.strip():
         return "it is empty; give `{}` for no state, or run without `--state`"
     return ""

@@ -107,7 +107,7 @@ def test_an_endless_body_stops_with_a_clear_error(emulator, monkeypatch):
     emulator.faults = [Fault(on_call=1, kind="endless")]
     run = run_tap(base_config(emulator, **DAY, request_timeout=30), expect=WolkvoxAPIError)
     assert isinstance(run.error, WolkvoxAPIError)
-    assert "the answer is over 4 MB and still growing" in str(run.error)
+    assert "the answer is over 4 MiB and still growing" in str(run.error)
 
 
 # -- rows -------------------------------------------------------------------------------
