@@ -36,6 +36,8 @@ from tap_wolkvox.raw_rows import (
 )
 
 CHUNK = 1 << 20
+ROW_GAP = 64
+"""Bytes between two rows of the body (a comma, white space) that still let one pread read both."""
 ENVELOPE_SCALARS = ("code", "msg", "error")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder()
@@ -148,18 +150,15 @@ class Answer:
 
     def add_encoded(self, data: bytes, key: t.Any) -> None:
         """Add a row as JSON that `_decode_text_row` reads back, written to the spool's end."""
-        if self._add_at(self._size, data, key):
+        if self.add_at(self._size, data, key):
             self._pending += data
             self._size += len(data)
             if len(self._pending) >= CHUNK:
                 self._write_pending()
 
-    def add_at(self, offset: int, data: bytes, key: t.Any) -> None:
-        """Add a row that is in the spool already, at `offset` (a row of the body, as sent)."""
-        self._add_at(offset, data, key)
-
-    def _add_at(self, offset: int, data: bytes, key: t.Any) -> bool:
-        """Index a row at `offset`, unless it is an exact duplicate; whether it was indexed."""
+    def add_at(self, offset: int, data: bytes, key: t.Any) -> bool:
+        """Add a row that is in the spool at `offset` (a row of the body, as sent), unless it is
+        an exact duplicate of one added already; whether it was added."""
         digest = row_hash(data)
         first = self._first_by_hash.get(digest)
         if first is None:
@@ -233,9 +232,11 @@ class Answer:
                 block_start = block_end = offset
                 following = n
                 while (
-                    following < count and index[following][1] == block_end and block_end - block_start < CHUNK
+                    following < count
+                    and block_end <= index[following][1] <= block_end + ROW_GAP
+                    and block_end - block_start < CHUNK
                 ):
-                    block_end += index[following][2]
+                    block_end = index[following][1] + index[following][2]
                     following += 1
                 block = os.pread(fd, block_end - block_start, block_start)
             start = offset - block_start

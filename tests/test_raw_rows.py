@@ -207,3 +207,14 @@ def test_an_answer_is_spooled_once(monkeypatch, path):
         size = os.fstat(spool.fileno()).st_size
         assert size == len(body) if path == "msgspec" else size > len(body)
     assert spool.closed
+
+
+def test_rows_the_api_sent_in_order_are_read_back_from_the_body_in_one_pread(monkeypatch):
+    """Rows in the body are apart by a comma (and white space): still one read for a run of them."""
+    rows = [{"date": f"2026-01-01 00:00:{n:02d}", "opt1": "x"} for n in range(50)]
+    body = json.dumps({"code": 200, "msg": "", "data": rows}, indent=1).encode()
+    reads = mock.Mock(side_effect=os.pread)
+    with read_answer([body], call="c", status=200, sort_by=SortBy("date", str)) as answer:
+        monkeypatch.setattr(answer_module.os, "pread", reads)
+        assert list(answer) == rows
+    assert reads.call_count == 1
