@@ -7,7 +7,7 @@ WINDOWS_JSON is a list of {"campaign_id", "date_ini", "date_end"}: the same call
 What it does, per answer, like the tap:
 
 - one GET on a kept-alive `http.client` connection, the whole body read into memory;
-- `orjson.loads` of the body (per row 6.3 µs against msgspec's 7.3 µs on the bench's answers);
+- `orjson.loads` of the body (faster than msgspec here: docs/performance.md);
 - each row's `date`, naive local `YYYY-MM-DD HH:MM:SS`, converted to RFC 3339 UTC as the tap
   writes it (`2026-01-01T05:00:00+00:00`; null if it is not that shape), the sent text kept
   in `date_local`. Conversions are cached per local hour: an hour whose offset is the same
@@ -15,14 +15,15 @@ What it does, per answer, like the tap:
   any other hour is converted second by second with `zoneinfo`;
 - the rows sorted by UTC `date`, unparseable ones last (the tap's order within a window);
 - one Singer RECORD line per row (`type`, `stream`, `record`, `time_extracted`, the tap's
-  keys in the tap's order), the record encoded with msgspec (per row 1.3-2.4 µs against
-  orjson's 5-6 µs) between constant byte framing, written to OUT once per answer.
+  keys in the tap's order), the record encoded with msgspec (faster than orjson here) between
+  constant byte framing, written to OUT once per answer.
 
 What it does not do, and the tap does: stream the body through a disk spool so memory
 stays flat whatever the answer's size; check that every value is a string or null;
 detect cut (60,000-row) answers and split windows; retries, error taxonomy, pacing and
 call budget; SCHEMA and STATE messages; Singer SDK machinery (catalog selection, stream
-maps, metrics). Its `time_extracted` is taken once per answer, like the tap's.
+maps, metrics). Its `time_extracted` is taken once per answer (the tap's, by the SDK, once
+per record).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Reading a Wolkvox answer as a stream, so memory stays flat whatever its size (up to 256 MB).
 
-The body is spooled to a temporary file as it arrives. Then `ijson` reads the envelope
-(`code`, `msg`, `error`) and the rows of `data` are read one at a time (split by msgspec,
-see `raw_rows.py`, or by `ijson` when that cannot); each row is written to a second
-spool as sent, with only its sort key and position kept in memory. So the caller knows
+The body is spooled to a temporary file as it arrives: the answer's one spool. Then
+`ijson` reads the envelope (`code`, `msg`, `error`) and the rows of `data` are read one
+at a time, split by msgspec (see `raw_rows.py`): only each row's sort key and its place
+in the body are kept in memory. (A body msgspec cannot split is read by `ijson`, and its
+rows, decoded, are written after the body in the same file.) So the caller knows
 how many rows an answer has before using any (a cut answer is dropped whole), and gets
 them back sorted, one at a time, decoded and with plain field names. On the fast path a
 row is decoded whole only then: while spooling, only its sort field is read (the whole
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import collections
-import datetime as dt
 import functools
 import os
 import re
@@ -32,10 +32,12 @@ from tap_wolkvox.raw_rows import (
     TooDeeplyNested,
     bounded_events,
     check_nesting,
-    raw_rows,
+    raw_row_spans,
 )
 
 CHUNK = 1 << 20
+ROW_GAP = 64
+"""Bytes between two rows of the body (a comma, white space) that still let one pread read both."""
 ENVELOPE_SCALARS = ("code", "msg", "error")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder()
@@ -109,20 +111,19 @@ class Answer:
     `duplicates`).
     """
 
-    def __init__(self, sort_by: SortBy | None = None) -> None:
+    def __init__(self, sort_by: SortBy | None = None, spool: t.BinaryIO | None = None, size: int = 0) -> None:
+        """`spool`: the answer's body, `size` bytes, whose rows `add_at` indexes; the answer owns it."""
         self.sort_by = sort_by
         """What the rows are sorted by; None: the API's order."""
-        self.received_at = dt.datetime.now(dt.timezone.utc)
-        """When the whole body had arrived (an Answer is made once it has): the rows' extraction time."""
         self.count = 0
         self.duplicates = 0
         self.fields: set[str] = set()
         """Every (plain) field name of the rows read back so far (see `keyed`): complete once all are."""
         self.renamed: dict[str, str] = {}
-        self._spool = tempfile.TemporaryFile()
-        self._spooled = 0  # bytes in the spool file; the rest of `_size` is in `_pending`
+        self._spool = spool  # made when a row is first written, if none was given
+        self._spooled = size  # bytes in the spool file; the rest of `_size` is in `_pending`
         self._pending = bytearray()
-        self._size = 0
+        self._size = size
         self._index: list[tuple[t.Any, int, int]] = []
         # Exact duplicates: a row's hash points at the first row with that hash, and
         # equal hashes are confirmed by comparing the bytes (see `_is_duplicate`).
@@ -148,20 +149,26 @@ class Answer:
         self.add_encoded(_encoder.encode(row), key)
 
     def add_encoded(self, data: bytes, key: t.Any) -> None:
-        """Add a row as JSON that `_decode_text_row` reads back; `keyed` normalizes its names."""
+        """Add a row as JSON that `_decode_text_row` reads back, written to the spool's end."""
+        if self.add_at(self._size, data, key):
+            self._pending += data
+            self._size += len(data)
+            if len(self._pending) >= CHUNK:
+                self._write_pending()
+
+    def add_at(self, offset: int, data: bytes, key: t.Any) -> bool:
+        """Add a row that is in the spool at `offset` (a row of the body, as sent), unless it is
+        an exact duplicate of one added already; whether it was added."""
         digest = row_hash(data)
         first = self._first_by_hash.get(digest)
         if first is None:
             self._first_by_hash[digest] = len(self._index)
         elif self._is_duplicate(data, first):
             self.duplicates += 1
-            return
-        self._index.append((key, self._size, len(data)))
-        self._pending += data
-        self._size += len(data)
+            return False
+        self._index.append((key, offset, len(data)))
         self.count += 1
-        if len(self._pending) >= CHUNK:
-            self._write_pending()
+        return True
 
     def _is_duplicate(self, data: bytes, first: int) -> bool:
         """Whether `data` is a row added already; `first` is the first row with its hash."""
@@ -177,13 +184,19 @@ class Answer:
     def _read(self, offset: int, length: int) -> bytes:
         if offset >= self._spooled:
             return bytes(self._pending[offset - self._spooled : offset - self._spooled + length])
-        return os.pread(self._spool.fileno(), length, offset)
+        return os.pread(self._fd(), length, offset)
+
+    def _fd(self) -> int:
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile()
+        return self._spool.fileno()
 
     def _write_pending(self) -> None:
-        self._spool.write(self._pending)
-        self._spool.flush()
-        self._spooled += len(self._pending)
-        self._pending.clear()
+        """Write the pending rows after the spool's end; pwrite: the body may still be being read."""
+        if self._pending:
+            os.pwrite(self._fd(), self._pending, self._spooled)
+            self._spooled += len(self._pending)
+            self._pending.clear()
 
     def _renamed(self, row: dict) -> dict:
         """The row with `field_name` names; a name taken already gets `__2`, `__3`, ..."""
@@ -209,7 +222,7 @@ class Answer:
             return
         self._index.sort(key=lambda entry: entry[0])
         self._write_pending()
-        fd, index, count = self._spool.fileno(), self._index, len(self._index)
+        fd, index, count = self._fd(), self._index, len(self._index)
         normalized, block, block_start, block_end = self.normalized, b"", 0, 0
         for n, (key, offset, length) in enumerate(index):
             if offset < block_start or offset + length > block_end:
@@ -219,16 +232,19 @@ class Answer:
                 block_start = block_end = offset
                 following = n
                 while (
-                    following < count and index[following][1] == block_end and block_end - block_start < CHUNK
+                    following < count
+                    and block_end <= index[following][1] <= block_end + ROW_GAP
+                    and block_end - block_start < CHUNK
                 ):
-                    block_end += index[following][2]
+                    block_end = index[following][1] + index[following][2]
                     following += 1
                 block = os.pread(fd, block_end - block_start, block_start)
             start = offset - block_start
             yield key, normalized(_decode_text_row(block[start : start + length]))
 
     def close(self) -> None:
-        self._spool.close()
+        if self._spool is not None:
+            self._spool.close()
         self._index.clear()
         self._first_by_hash.clear()
         self._collided.clear()
@@ -256,16 +272,25 @@ def read_answer(
     before the JSON is skipped. Reading stops after `stop_at` rows. No message quotes
     the body: it holds customer rows.
     """
-    with tempfile.TemporaryFile() as body:
+    body = tempfile.TemporaryFile()  # the answer's one spool: the Answer returned owns it
+    size = 0
+    try:
         size = _spool_body(chunks, body, call)
-        try:
-            return _read_spooled(body, size, call=call, status=status, sort_by=sort_by, stop_at=stop_at)
-        except TooDeeplyNested:
-            raise WolkvoxAPIError(
-                f"{call}: the answer holds a value nested more than {MAX_NESTING} levels deep ({size} "
-                "bytes, not quoted). Wolkvox rows hold text, so this is not an answer the tap reads: "
-                "refused whole, no row of it emitted. Check `api_url` / `server`."
-            ) from None
+        body.flush()  # rows are read back with pread
+        answer = _read_spooled(body, size, call=call, status=status, sort_by=sort_by, stop_at=stop_at)
+    except TooDeeplyNested:
+        body.close()
+        raise WolkvoxAPIError(
+            f"{call}: the answer holds a value nested more than {MAX_NESTING} levels deep ({size} "
+            "bytes, not quoted). Wolkvox rows hold text, so this is not an answer the tap reads: "
+            "refused whole, no row of it emitted. Check `api_url` / `server`."
+        ) from None
+    except BaseException:
+        body.close()
+        raise
+    if answer._spool is not body:  # an answer without rows (code 404): the body is not needed
+        body.close()
+    return answer
 
 
 def _read_spooled(
@@ -290,17 +315,18 @@ def _read_spooled(
     if data_kind != "list":
         kind = {None: "missing", "start_map": "an object"}.get(data_kind, "not a list")
         raise WolkvoxAPIError(f"{call}: code 200, but `data` is {kind}, not a list of rows (not quoted)")
-    answer = _read_rows_fast(body, sort_by=sort_by, stop_at=stop_at)
+    answer = _read_rows_fast(body, size, sort_by=sort_by, stop_at=stop_at)
     if answer is not None:
         return answer
-    answer = Answer(sort_by)
-    body.seek(start)
+    # Rows decoded by ijson are written after the body, in the same file: ijson reads the
+    # body through a reader that ends where the body does.
+    answer = Answer(sort_by, spool=body, size=size)
     try:
         # Depth first, in a pass of its own (`ijson.items` builds every level's path and value):
-        # two passes in C cost half what one through a Python filter does.
-        collections.deque(bounded_events(ijson.basic_parse(body, use_float=True)), maxlen=0)
+        # two passes in C cost less than one through a Python filter (docs/performance.md).
         body.seek(start)
-        for row in ijson.items(body, "data.item", use_float=True):
+        collections.deque(bounded_events(ijson.basic_parse(body, use_float=True)), maxlen=0)
+        for row in ijson.items(_BodyReader(body.fileno(), start, size), "data.item", use_float=True):
             if not isinstance(row, dict):
                 raise WolkvoxAPIError(
                     f"{call}: a row of `data` is {type(row).__name__}, not an object (not quoted)"
@@ -310,12 +336,21 @@ def _read_spooled(
             if stop_at is not None and answer.received >= stop_at:
                 break  # a full answer may be cut: the caller drops it whole
     except ijson.JSONError as exc:
-        answer.close()
         raise TransientError(not_json) from exc
-    except BaseException:
-        answer.close()
-        raise
     return answer
+
+
+class _BodyReader:
+    """`read(n)` of the body alone, `start` to `end` (pread: the file position is not shared)."""
+
+    def __init__(self, fd: int, start: int, end: int) -> None:
+        self._fd, self._position, self._end = fd, start, end
+
+    def read(self, n: int = -1) -> bytes:
+        n = self._end - self._position if n < 0 else min(n, self._end - self._position)
+        data = os.pread(self._fd, n, self._position) if n > 0 else b""
+        self._position += len(data)
+        return data
 
 
 def _spool_body(chunks: t.Iterable[bytes], body: t.BinaryIO, call: str) -> int:
@@ -331,7 +366,7 @@ def _spool_body(chunks: t.Iterable[bytes], body: t.BinaryIO, call: str) -> int:
             size += len(chunk)
             if size > errors.MAX_ANSWER_BYTES:
                 raise WolkvoxAPIError(
-                    f"{call}: the answer is over {errors.MAX_ANSWER_BYTES >> 20} MB and still growing; "
+                    f"{call}: the answer is over {errors.MAX_ANSWER_BYTES >> 20} MiB and still growing; "
                     "the API documents 256 MB at most, so this is not a Wolkvox answer or it is "
                     "broken. Stopped reading; check `api_url` / `server`."
                 )
@@ -343,18 +378,20 @@ def _spool_body(chunks: t.Iterable[bytes], body: t.BinaryIO, call: str) -> int:
     return size
 
 
-def _read_rows_fast(body: t.BinaryIO, *, sort_by: SortBy | None, stop_at: int | None) -> Answer | None:
-    """The rows as `read_answer` reads them, split by msgspec (`raw_rows`), each kept as sent.
+def _read_rows_fast(
+    body: t.BinaryIO, size: int, *, sort_by: SortBy | None, stop_at: int | None
+) -> Answer | None:
+    """The rows as `read_answer` reads them, split by msgspec, each indexed where it is in the body.
 
-    About twice as fast as `ijson`. None when the answer is not one it can read (see
+    Faster than `ijson` (docs/performance.md). None when the answer is not one it can read (see
     `raw_rows`) or has a row that is not an object: `ijson` then reads it and says why.
     """
-    answer = Answer(sort_by)
+    answer = Answer(sort_by, spool=body, size=size)
     field = sort_by.field if sort_by else None
-    decode, add = _field_decoder(field).decode, answer.add_encoded  # per row: locals
+    decode, add = _field_decoder(field).decode, answer.add_at  # per row: locals
     limit = stop_at if stop_at is not None else float("inf")
     try:
-        for received, raw in enumerate(raw_rows(body, CHUNK), 1):
+        for received, (offset, raw) in enumerate(raw_row_spans(body, CHUNK), 1):
             data = bytes(raw)
             check_nesting(data)  # before any decode: decoders recurse
             try:
@@ -363,15 +400,11 @@ def _read_rows_fast(body: t.BinaryIO, *, sort_by: SortBy | None, stop_at: int | 
                 raise NotSplittable("a row is not an object") from None
             if value is msgspec.UNSET:  # not by that name as sent (`Date`, `date `): by its plain name
                 value = answer.normalized(_decode_text_row(data)).get(t.cast(str, field))
-            add(data, sort_by.key(value) if sort_by else received)
+            add(offset, data, sort_by.key(value) if sort_by else received)
             if received >= limit:
                 break  # a full answer may be cut: the caller drops it whole
     except NotSplittable:
-        answer.close()
-        return None
-    except BaseException:
-        answer.close()
-        raise
+        return None  # the body stays open: ijson reads it next
     return answer
 
 

@@ -18,6 +18,7 @@ import msgspec
 import requests
 import urllib3
 from singer_sdk.streams import RESTStream
+from typing_extensions import override
 
 from tap_wolkvox import errors, redact
 from tap_wolkvox.answer import CHUNK, Answer, SortBy, read_answer
@@ -76,19 +77,23 @@ class WolkvoxStream(RESTStream):
         return self._tap.usage  # type: ignore[attr-defined,no-any-return]
 
     @property
+    @override
     def url_base(self) -> str:
         return self.settings.base_url
 
     @property
+    @override
     def http_headers(self) -> dict:
         token = self.settings.token
         redact.register(token)  # before it is sent: a server may echo it, and no log line may show it
         return {"wolkvox-token": token, "User-Agent": self.user_agent}
 
     @property
+    @override
     def timeout(self) -> float:  # type: ignore[override]
         return self.settings.request_timeout
 
+    @override
     def get_new_paginator(self) -> None:
         return None  # Wolkvox has no pagination: smaller windows are the only way
 
@@ -179,6 +184,7 @@ class WolkvoxStream(RESTStream):
 
     # -- answers ----------------------------------------------------------------------
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         """Apply `errors.TAXONOMY` to a non-200 answer (200s are checked in `parse_response`)."""
         if response.status_code == 200:
@@ -195,6 +201,7 @@ class WolkvoxStream(RESTStream):
             detail=msg if msg else errors.describe_body(body),
         )
 
+    @override
     def parse_response(
         self,
         response: requests.Response,
@@ -240,6 +247,7 @@ class WolkvoxStream(RESTStream):
 
     # -- retries ----------------------------------------------------------------------
 
+    @override
     def request_decorator(self, func: t.Callable) -> t.Callable:
         """Retry per the taxonomy's action: backoff, long growing waits, one confirmation."""
         settings = self.settings
@@ -282,6 +290,7 @@ class WolkvoxStream(RESTStream):
         )
         return confirm(busy(maintenance(transient(func))))  # type: ignore[no-any-return]
 
+    @override
     def backoff_handler(self, details: Details) -> None:
         """Log a retry without the request object (its headers hold the token)."""
         exc = details.get("exception")

@@ -23,15 +23,13 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_wolkvox.answer import Answer
+    from tap_wolkvox.streams import InformationStream
 
 DENSE_SHARE = 0.02
 """A second holding this share of a cut answer's rows may hold a full answer alone: it is isolated."""
 
 DENSE_WINDOW_SECONDS = 3
 """A window of `all` this short that is still cut is read once per member instead."""
-
-MEMBER_LISTS = {"campaign_id": ("campaigns", "type_campaign"), "skill_id": ("skills", "")}
-"""Partition parameter → the `information.php` list of its members, and the field of their type."""
 
 
 class CutWindows(PartitionedStream):
@@ -105,7 +103,7 @@ class CutWindows(PartitionedStream):
 
     def can_read_per_member(self, context: Context | None) -> bool:
         """Whether this partition is `all`, whose members (campaigns, skills) can be asked one by one."""
-        return self.partition_param in MEMBER_LISTS and self.partition_value(context) == partitions.ALL
+        return self.member_list() is not None and self.partition_value(context) == partitions.ALL
 
     def read_per_member(
         self, context: Context | None, window: Window, edge_keys: set[tuple]
@@ -143,17 +141,21 @@ class CutWindows(PartitionedStream):
         edge_keys.update(new_edge)
         return emitted
 
+    def member_list(self) -> type[InformationStream] | None:
+        """The `information.php` list whose rows are this stream's partition members, if any."""
+        return self._tap.member_lists.get(self.partition_param)  # type: ignore[attr-defined,no-any-return]
+
     def all_members(self) -> list[str]:
         """The ids `all` covers: the listed `campaign_ids`, else the operation's list (one call a run)."""
         if self._all_members is None:
             if self.wanted:
                 self._all_members = list(self.wanted)
             else:
-                info_api, type_field = MEMBER_LISTS[t.cast("str", self.partition_param)]
+                members = t.cast("type[InformationStream]", self.member_list())
                 ids = {
                     str(row.get(self.partition_param) or "").strip()
-                    for row in self.fetch_information(info_api)
-                    if not self.campaign_type or row.get(type_field) == self.campaign_type
+                    for row in self.fetch_information(members.info_api)
+                    if not self.campaign_type or row.get(members.type_field or "") == self.campaign_type
                 }
                 self._all_members = sorted((i for i in ids if i.isdigit()), key=int)
         return self._all_members

@@ -123,12 +123,20 @@ def _watched(connection: HTTPConnection) -> None:
         deadline.watch(connection)
 
 
-class _Watched:
+# For the type checker `_Watched` is an `HTTPConnection`, so `@override` checks the name it overrides.
+if t.TYPE_CHECKING:
+    _ConnectionBase = HTTPConnection
+else:
+    _ConnectionBase = object
+
+
+class _Watched(_ConnectionBase):
     """Mixed into a connection class: a `CallDeadline` in progress watches each request on it."""
 
+    @override
     def request(self, *args: t.Any, **kwargs: t.Any) -> None:
-        _watched(t.cast(HTTPConnection, self))
-        super().request(*args, **kwargs)  # type: ignore[misc]
+        _watched(self)
+        super().request(*args, **kwargs)
         deadline = getattr(_current, "deadline", None)
         if deadline is not None:
             deadline.watch_socket(getattr(self, "sock", None))

@@ -29,7 +29,7 @@ MAX_ERROR_BODY = 64 * 1024
 """Bytes of a non-200 answer read to find its `msg`; the rest is not read."""
 
 MAX_ANSWER_BYTES = 300 * 1024 * 1024
-"""Bytes of a 200 answer spooled at most: the API documents 256 MB as its largest answer."""
+"""Bytes of a 200 answer spooled at most (300 MiB): room above the 256 MB the API documents as its largest."""
 
 SUCCESS_CODES = frozenset({"200", "0", ""})
 """Envelope `code`s of a success (with HTTP 200): `200` or `"200"` for reports, `"0"` for
@@ -164,14 +164,18 @@ def find_rule(status: int, msg: str) -> Rule:
 
 
 def describe_call(url: str | None) -> str:
-    """`campaign 12, window 20260101000000..20260131235959` from a request URL."""
+    """`campaign_3, campaign 12, window 20260101000000..20260131235959` from a request URL.
+
+    Its partition parameter is named whatever it is (`campaign_id`, `skill_id`, ...).
+    """
     if not url:
         return "call"
     query = parse_qs(urlsplit(url).query)
     api = query.get("api", ["?"])[0]
     parts = [api]
-    if "campaign_id" in query:
-        parts.append(f"campaign {query['campaign_id'][0]}")
+    parts += [
+        f"{name.removesuffix('_id')} {values[0]}" for name, values in query.items() if name.endswith("_id")
+    ]
     if "date_ini" in query:
         parts.append(f"window {query['date_ini'][0]}..{query.get('date_end', ['?'])[0]}")
     return ", ".join(parts)

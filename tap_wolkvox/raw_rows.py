@@ -1,6 +1,6 @@
 """The rows of a spooled answer's `data` as raw JSON bytes, split by msgspec, in flat memory.
 
-`ijson` builds every row as Python objects (a third of the tap's time); here a chunk of
+`ijson` builds every row as Python objects (slow: docs/performance.md); here a chunk of
 the body is cut after its last `}` followed by `,` and decoded as `list[msgspec.Raw]`,
 which checks the JSON and only slices it. Every guess is checked by a decode: a cut
 inside a string or inside a nested value does not decode, and then `raw_rows` raises
@@ -80,16 +80,22 @@ def raw_rows(body: t.BinaryIO, chunk_size: int) -> t.Iterator[msgspec.Raw]:
     Raises `NotSplittable` (possibly after yielding rows: the caller starts over) when
     the body is not a JSON object whose `data` array can be found and split this way.
     """
+    return (raw for _, raw in raw_row_spans(body, chunk_size))
+
+
+def raw_row_spans(body: t.BinaryIO, chunk_size: int) -> t.Iterator[tuple[int, msgspec.Raw]]:
+    """`raw_rows`, each with where it starts in `body` (its bytes are the body's, as sent)."""
     try:
         yield from _split(body, chunk_size)
     except RecursionError:  # msgspec recurses into nested values, even to skip them
         raise TooDeeplyNested from None
 
 
-def _split(body: t.BinaryIO, chunk_size: int) -> t.Iterator[msgspec.Raw]:
+def _split(body: t.BinaryIO, chunk_size: int) -> t.Iterator[tuple[int, msgspec.Raw]]:
     body.seek(0)
     head = body.read(chunk_size)
     buffer = _after_data_start(head)
+    start = len(head) - len(buffer)  # where `buffer` begins in the body
     eof = False
     while True:
         if not eof:
@@ -97,15 +103,28 @@ def _split(body: t.BinaryIO, chunk_size: int) -> t.Iterator[msgspec.Raw]:
             eof = not chunk
             buffer += chunk
         if eof:
-            yield from _last_rows(buffer)
+            yield from _placed(_last_rows(buffer), buffer, start)
             return
         rows, cut = _leading_rows(buffer)
         if cut:
-            yield from rows
-            buffer = buffer[cut:].lstrip(_WHITESPACE)
+            yield from _placed(rows, buffer, start)
+            rest = buffer[cut:]
+            buffer = rest.lstrip(_WHITESPACE)
+            start += cut + len(rest) - len(buffer)
             if not buffer.startswith(b","):
                 raise NotSplittable("no comma between rows")
             buffer = buffer[1:]
+            start += 1
+
+
+def _placed(rows: list[msgspec.Raw], buffer: bytes, start: int) -> t.Iterator[tuple[int, msgspec.Raw]]:
+    """Each of `rows` (slices of `buffer`, in order) with where it begins in the body."""
+    position = 0
+    for raw in rows:
+        # Only whitespace and commas lie between rows, so the next match is the row itself.
+        position = buffer.find(raw, position)
+        yield start + position, raw
+        position += len(raw)
 
 
 def _after_data_start(head: bytes) -> bytes:

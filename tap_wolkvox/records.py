@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from tap_wolkvox.answer import SortBy
-from tap_wolkvox.windows import Window, local_naive_to_utc, row_date_to_utc_text
+from tap_wolkvox.windows import ISO_SPACE, Window, parse_row_date, parse_row_naive, row_date_to_utc_text
 
 if t.TYPE_CHECKING:
     from tap_wolkvox.answer import Answer
@@ -51,9 +51,6 @@ Skip = t.Callable[[dict, dt.datetime | None], str | None]
 UNPARSED_LAST = dt.datetime.max
 """The sort key of a row whose filter field is not a date-time: after every other row."""
 
-ISO_SPACE = "%Y-%m-%d %H:%M:%S"
-"""How most reports send date-times: naive local, `YYYY-MM-DD HH:MM:SS`."""
-
 
 @dataclass
 class RowConverter:
@@ -74,7 +71,7 @@ class RowConverter:
 
     def naive(self, raw: object) -> dt.datetime | None:
         """The naive local date-time a raw value means; None if it is not one in `date_format`."""
-        return _parse_naive(raw, self.date_format) if isinstance(raw, str) else None
+        return parse_row_naive(raw, self.date_format)
 
     def utc_text(self, raw: object) -> str | None:
         """RFC 3339 UTC of a raw date-time; None if it is not one in `date_format`."""
@@ -82,8 +79,8 @@ class RowConverter:
             if len(self._hours) > 10_000:  # a window's hours at most; bounded anyway
                 self._hours.clear()
             return row_date_to_utc_text(raw, self.tz, self._hours)
-        naive = self.naive(raw)
-        return None if naive is None else local_naive_to_utc(naive, self.tz).isoformat()
+        parsed = parse_row_date(raw, self.tz, self.date_format)
+        return None if parsed is None else parsed.isoformat()
 
     @property
     def sort_by(self) -> SortBy:
@@ -173,19 +170,3 @@ def fill_keys(row: dict, primary_keys: t.Iterable[str]) -> bool:
             row[name] = NO_KEY
             missing |= value is None
     return missing
-
-
-def _parse_naive(raw: str, date_format: str) -> dt.datetime | None:
-    if date_format == ISO_SPACE:
-        # fromisoformat is C and ~50x faster than strptime; the shape check keeps it to
-        # exactly the API's format (it would also take "T", offsets, fractions, dates).
-        if len(raw) != 19 or raw[10] != " ":
-            return None
-        try:
-            return dt.datetime.fromisoformat(raw)
-        except ValueError:
-            return None
-    try:
-        return dt.datetime.strptime(raw, date_format)
-    except ValueError:
-        return None

@@ -19,15 +19,16 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from typing_extensions import override
 
 from tap_wolkvox import errors
 from tap_wolkvox.answer import Answer
 from tap_wolkvox.cut_windows import CutWindows
 from tap_wolkvox.deadline import CallTimedOut
-from tap_wolkvox.output import DirectRecordLines
-from tap_wolkvox.records import ISO_SPACE, RowConverter
+from tap_wolkvox.records import RowConverter
 from tap_wolkvox.usage import CallBudgetReached
 from tap_wolkvox.windows import (
+    ISO_SPACE,
     LearnedLimit,
     Window,
     describe_span,
@@ -56,7 +57,7 @@ class WindowTimedOut(Exception):  # noqa: N818
     """A long window timed out; it is split instead of retried whole."""
 
 
-class WolkvoxReportStream(DirectRecordLines, CutWindows):
+class WolkvoxReportStream(CutWindows):
     """A `reports_manager.php` report, read in date windows. Subclasses only declare."""
 
     api: t.ClassVar[str]
@@ -72,10 +73,11 @@ class WolkvoxReportStream(DirectRecordLines, CutWindows):
     is_sorted = True  # rows are emitted sorted by the filter field within each window
     check_sorted = False  # a lookback re-reads rows older than the bookmark on purpose
     max_rows_per_call = MAX_ROWS_PER_CALL
-    # Records are built as strings (and date-times as RFC 3339) already; per-record type
-    # conformance was a third of the tap's CPU time.
+    # Records are built as strings (and date-times as RFC 3339) already: per-record type
+    # conformance would only cost time (docs/performance.md).
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
+    @override
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.replication_key = cls.filter_field  # type: ignore[assignment]
@@ -105,6 +107,7 @@ class WolkvoxReportStream(DirectRecordLines, CutWindows):
         """
         return self.partition_range(context, self.run_end())
 
+    @override
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         """Yield every row of every window, each window's rows sorted by the filter field.
 
@@ -220,6 +223,7 @@ class WolkvoxReportStream(DirectRecordLines, CutWindows):
                 level=logging.WARNING,
             )
 
+    @override
     def _fetch_window(self, context: Context | None, window: Window) -> Answer:
         """One call for one window; a timeout on a long window asks for a split."""
         params = {"api": self.api, **(context or {}), **window.api_params()}
@@ -232,16 +236,17 @@ class WolkvoxReportStream(DirectRecordLines, CutWindows):
 
     # -- records ----------------------------------------------------------------------
 
+    @override
     def generate_child_contexts(self, record: dict, context: Context | None) -> t.Iterable[Context | None]:
         """None without child streams: the SDK would copy the context for every record."""
         return super().generate_child_contexts(record, context) if self.child_streams else ()
 
+    @override
     def records_of(
         self, answer: Answer, window: Window, edge_keys: set[tuple], context: Context | None
     ) -> t.Generator[dict, None, int]:
         """An answer's records (`records.RowConverter`); returns how many were emitted."""
         self.rows.counts.clear()
-        self.time_extracted = answer.received_at
         emitted = fields_known = 0
         for record in self.rows.records(answer, window, edge_keys, self.skips_row(context)):
             if len(answer.fields) != fields_known:  # the rows read so far name new fields

@@ -7,6 +7,7 @@ import logging
 import typing as t
 
 from singer_sdk import typing as th
+from typing_extensions import override
 
 from tap_wolkvox.client import INFORMATION_PATH, WolkvoxStream
 from tap_wolkvox.records import fill_keys
@@ -38,8 +39,13 @@ class InformationStream(WolkvoxStream):
     """
 
     info_api: t.ClassVar[str]
+    members_of: t.ClassVar[str | None] = None
+    """The partition parameter (`campaign_id`, `skill_id`) whose values this list's rows are."""
+    type_field: t.ClassVar[str | None] = None
+    """The field of a row that says its member's type (`type_campaign`), if any."""
     path = INFORMATION_PATH
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[Record]:
         try:
             rows = self.fetch_information(self.info_api)
@@ -88,6 +94,7 @@ class SkillsStream(InformationStream):
 
     name = "skills"
     info_api = "skills"
+    members_of = "skill_id"
     primary_keys = ("skill_id",)
     schema = th.PropertiesList(
         *_texts(
@@ -129,6 +136,8 @@ class CampaignsStream(InformationStream):
 
     name = "campaigns"
     info_api = "campaigns"
+    members_of = "campaign_id"
+    type_field = "type_campaign"
     primary_keys = ("campaign_id",)
     schema = th.PropertiesList(
         *_texts(
@@ -153,6 +162,7 @@ class CampaignsStream(InformationStream):
         """The campaign list as read this run, by id (empty when it was not read)."""
         self.types_asked = False
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[Record]:
         settings = self.settings
         if settings.campaign_ids and not self.selected and not self.types_needed:
@@ -194,11 +204,13 @@ class CampaignsStream(InformationStream):
                 self.listed[str(self.tidy(row).get("campaign_id"))] = row
         return self.listed
 
+    @override
     def tidy(self, row: Record) -> Record:
         if isinstance(row.get("campaign_id"), str):  # ids go into STATE and URLs: " 101" is 101
             row["campaign_id"] = row["campaign_id"].strip()
         return row
 
+    @override
     def generate_child_contexts(self, record: Record, context: Context | None) -> t.Iterable[Context | None]:
         if not self.is_extracted(record):
             return

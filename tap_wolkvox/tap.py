@@ -19,6 +19,7 @@ import click
 import dotenv
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError, StreamMapConfigError
+from typing_extensions import override
 
 from tap_wolkvox.client import WolkvoxStream
 from tap_wolkvox.errors import WolkvoxAPIError
@@ -48,6 +49,7 @@ from tap_wolkvox.streams import (
     Cdr5Stream,
     Chat1Stream,
     Diagram1Stream,
+    InformationStream,
     Quality2Stream,
     Skill2Stream,
     Skill10Stream,
@@ -117,11 +119,13 @@ class TapWolkvox(Tap):
         cls.append_builtin_config(cls.config_jsonschema)
         return cls.config_jsonschema
 
+    @override
     def load_state(self, state: dict[str, t.Any]) -> None:
         """Refuse a state this tap did not write before reading it (SDK hook)."""
         check_state(state)
         super().load_state(state)
 
+    @override
     def discover_streams(self) -> list[WolkvoxStream]:
         """Every stream; under `campaign_calls: each`, campaign reports read per campaign."""
         each = self.config.get("campaign_calls") == "each"
@@ -131,6 +135,15 @@ class TapWolkvox(Tap):
     def settings(self) -> Settings:
         """The validated settings, shared by every stream."""
         return parse_settings(dict(self.config))
+
+    @cached_property
+    def member_lists(self) -> dict[str, type[InformationStream]]:
+        """Partition parameter (`campaign_id`, `skill_id`) → the list whose rows are its values."""
+        return {
+            kind.members_of: kind
+            for kind in STREAM_TYPES
+            if issubclass(kind, InformationStream) and kind.members_of is not None
+        }
 
     @cached_property
     def progress(self) -> RunProgress:
@@ -180,26 +193,40 @@ class TapWolkvox(Tap):
         """`--check`: verify the token with one cheap call (the campaign list), not a sync.
 
         One attempt, with a short timeout. Also says which configured campaigns the
-        operation does not have, or that are not predictive (campaign_3 reports only
-        predictive campaigns). The SDK's `--test` instead syncs, which costs a window's call.
-        Returns the answer, one line each, for the CLI to print.
+        operation does not have, and each one's type with the reports that read that type
+        (each campaign report reads one, `campaign_type`): a report selected alone has no
+        rows for campaigns of another type. The SDK's `--test` instead syncs, which costs a
+        window's call. Returns the answer, one line each, for the CLI to print.
         """
         stream = self.streams[CampaignsStream.name]
         assert isinstance(stream, CampaignsStream)
         timeout = min(CHECK_TIMEOUT, self.settings.request_timeout)
-        rows = stream.fetch_information("campaigns", retry=False, timeout=timeout)
-        campaigns = {str(row.get("campaign_id", "")).strip(): row for row in rows}
+        rows = stream.fetch_information(stream.info_api, retry=False, timeout=timeout)
+        campaigns = {str(row.get(stream.members_of, "")).strip(): row for row in rows}
         answer = [f"Token accepted by {self.settings.base_url}: the operation has {len(campaigns)} campaigns"]
         configured = self.settings.campaign_ids
         if missing := [c for c in configured if c not in campaigns]:
             answer.append(f"Campaigns not found in the operation: {missing}")
-        if other := [
-            c for c in configured if c in campaigns and campaigns[c].get("type_campaign") != "predictive"
-        ]:
-            answer.append(f"Campaigns that are not predictive (campaign_3 has no rows for them): {other}")
+        readers: dict[str, list[str]] = {}  # campaign type → the campaign reports that read it
+        for report in self.streams.values():
+            if kind := getattr(report, "campaign_type", None):
+                readers.setdefault(kind, []).append(report.name)
+        by_type: dict[str, list[str]] = {}
+        for campaign in (c for c in configured if c in campaigns):
+            kind = str(campaigns[campaign].get(stream.type_field) or "").strip().lower() or "no type"
+            by_type.setdefault(kind, []).append(campaign)
+        if by_type:
+            answer.append(
+                "Campaigns by type: "
+                + "; ".join(
+                    f"{kind} {', '.join(ids)} (read by {', '.join(readers.get(kind, [])) or 'no report'})"
+                    for kind, ids in sorted(by_type.items())
+                )
+            )
         return answer
 
     @classmethod
+    @override
     def invoke(  # type: ignore[override]
         cls,
         *,
@@ -245,6 +272,7 @@ class TapWolkvox(Tap):
         ctx.exit()
 
     @classmethod
+    @override
     def get_singer_command(cls) -> click.Command:
         """The SDK's command, plus `--check`."""
         command = super().get_singer_command()
@@ -362,7 +390,7 @@ def read_state(file: t.IO[str]) -> dict:
 
 def _state_text_problem(text: str) -> str:
     if len(text) > MAX_STATE_CHARS:
-        return f"it is over {MAX_STATE_CHARS >> 20} M characters; a state this tap writes is a few KB"
+        return f"it is over {MAX_STATE_CHARS:,} characters; a state this tap writes is a few kB"
     if not text.strip():
         return "it is empty; give `{}` for no state, or run without `--state`"
     return ""

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from typing_extensions import override
+
 ONE_SECOND = dt.timedelta(seconds=1)
 API_FORMAT = "%Y%m%d%H%M%S"
 
@@ -38,6 +40,7 @@ class Window(NamedTuple):
             "date_end": self.end.strftime(API_FORMAT),
         }
 
+    @override
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d %H:%M:%S}..{self.end:%Y-%m-%d %H:%M:%S}"
 
@@ -225,21 +228,37 @@ def _fall_back_between(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> dt
     return high
 
 
-def parse_row_date(value: object, tz: ZoneInfo) -> dt.datetime | None:
-    """Parse a row's `date` (`YYYY-MM-DD HH:MM:SS`, naive local) to aware UTC.
+ISO_SPACE = "%Y-%m-%d %H:%M:%S"
+"""How most reports send date-times: naive local, `YYYY-MM-DD HH:MM:SS`."""
 
-    Returns None for anything else (empty, malformed, wrong type): the caller
-    decides what to do with such a row.
+
+def parse_row_naive(value: object, date_format: str = ISO_SPACE) -> dt.datetime | None:
+    """The naive local date-time a row's raw value means: the one row-date parser.
+
+    None for anything that is not text in `date_format` (empty, malformed, wrong type):
+    the caller decides what to do with such a row.
     """
-    # fromisoformat is C and ~50x faster than strptime; the shape checks keep it to
-    # exactly the API's format (it would also take "T", offsets, fractions, dates).
-    if not isinstance(value, str) or len(value) != 19 or value[10] != " ":
+    if not isinstance(value, str):
         return None
+    if date_format == ISO_SPACE:
+        # fromisoformat is C and much faster than strptime; the shape checks keep it to
+        # exactly the API's format (it would also take "T", offsets, fractions, dates).
+        if len(value) != 19 or value[10] != " ":
+            return None
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
     try:
-        naive = dt.datetime.fromisoformat(value)
+        return dt.datetime.strptime(value, date_format)
     except ValueError:
         return None
-    return local_naive_to_utc(naive, tz)
+
+
+def parse_row_date(value: object, tz: ZoneInfo, date_format: str = ISO_SPACE) -> dt.datetime | None:
+    """A row's date-time (naive local, `date_format`) as aware UTC; None if it is not one."""
+    naive = parse_row_naive(value, date_format)
+    return None if naive is None else local_naive_to_utc(naive, tz)
 
 
 _MINUTES_SECONDS = frozenset(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
@@ -247,7 +266,7 @@ _DIGITS = frozenset("0123456789")
 
 
 def row_date_to_utc_text(value: object, tz: ZoneInfo, hours: dict[str, str | None]) -> str | None:
-    """`parse_row_date(value, tz).isoformat()` (None when that is None), about 5x faster.
+    """`parse_row_date(value, tz).isoformat()` (None when that is None), faster.
 
     `hours` caches, per local `YYYY-MM-DD HH`, that hour's start in UTC as
     `YYYY-MM-DDTHH` when the whole hour has one offset of whole hours (its offset at

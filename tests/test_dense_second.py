@@ -14,7 +14,7 @@ import typing as t
 from collections import Counter
 
 import pytest
-from conftest import EMULATOR_NOW, TOKEN, base_config, key, run_tap
+from conftest import EMULATOR_NOW, TOKEN, base_config, expected_keys, key, run_tap
 
 from tap_wolkvox.errors import TruncatedSecondError
 from tap_wolkvox.streams import Campaign3Stream
@@ -77,10 +77,6 @@ def dense(request, monkeypatch) -> t.Iterator[DenseSecondEmulator]:
     emu.stop()
 
 
-def expected(emu: Emulator, campaigns: t.Iterable[str]) -> Counter:
-    return Counter(key(row) for c in campaigns for row in emu.report_rows("campaign_3", START, END, c))
-
-
 def calls_before_the_end(emu: Emulator) -> int:
     return len(emu.calls_to("campaign_3"))
 
@@ -94,7 +90,7 @@ def test_a_dense_second_under_all_is_read_once_per_campaign(dense, listed, caplo
         config.pop("campaign_ids")
     run = run_tap(config)
     got = Counter(key(r) for r in run.records)
-    assert got == expected(dense, ids)  # every row once: the dense second's too
+    assert got == expected_keys(dense, ids, START, END)  # every row once: the dense second's too
     assert sum(1 for k in got if k[3] == f"{DENSE:%Y-%m-%d %H:%M:%S}") == 3 * PER_CAMPAIGN
     per_campaign = [c for c in dense.calls_to("campaign_3") if c.params.get("campaign_id") != "all"]
     assert sorted(c.params["campaign_id"] for c in per_campaign) == ids  # once each, not 404's preview
@@ -120,5 +116,5 @@ def test_the_run_after_a_dense_second_starts_at_its_bookmark_and_repeats_nothing
     after = run_tap(config, state=before.last_state)
     first, second = Counter(key(r) for r in before.records), Counter(key(r) for r in after.records)
     assert max(first.values()) == max(second.values()) == 1
-    assert set(first) | set(second) == set(expected(dense, ("101", "202", "303")))
+    assert set(first) | set(second) == set(expected_keys(dense, ("101", "202", "303"), START, END))
     assert all(k[3] >= "2026-02-10 12:00:00" for k in set(first) & set(second))  # only the bookmark's second

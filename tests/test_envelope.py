@@ -14,6 +14,7 @@ from tap_wolkvox.errors import (
     TokenRejectedError,
     TransientError,
     WolkvoxAPIError,
+    describe_call,
     find_rule,
 )
 from tap_wolkvox.tap import TapWolkvox
@@ -138,3 +139,19 @@ def test_values_that_are_not_strings_are_kept_as_their_json_text(stream):
     assert rows == [
         {"campaign_id": "101", "date": "2026-01-02 08:00:00", "opt1": None, "opt2": '{"a":1}', "opt3": "1.5"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "described"),
+    [
+        ("api=campaign_3&campaign_id=12&date_ini=20260101000000&date_end=20260131235959",
+         "campaign_3, campaign 12, window 20260101000000..20260131235959"),
+        ("api=skill_10&skill_id=7&date_ini=20260101000000&date_end=20260101235959",
+         "skill_10, skill 7, window 20260101000000..20260101235959"),
+        ("api=cdr_1&date_ini=20260101000000&date_end=20260101235959",
+         "cdr_1, window 20260101000000..20260101235959"),
+        ("api=campaigns", "campaigns"),
+    ],
+)  # fmt: skip
+def test_a_call_is_described_by_its_report_partition_and_window(query, described):
+    assert describe_call(f"http://127.0.0.1:9/api/v2/reports_manager.php?{query}") == described

