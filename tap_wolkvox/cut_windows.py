@@ -12,6 +12,7 @@ partition still cut at a few seconds is read once per member (campaign or skill)
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import typing as t
 from collections import Counter
 
@@ -105,16 +106,47 @@ class CutWindows(PartitionedStream):
         """Whether this partition is `all`, whose members (campaigns, skills) can be asked one by one."""
         return self.member_list() is not None and self.partition_value(context) == partitions.ALL
 
+    def members_seen(self, answer: Answer, window: Window) -> tuple[set[str], int]:
+        """The members a cut `all` answer holds rows of in `window`, and how many rows name none."""
+        param, seen, without = t.cast("str", self.partition_param), set(), 0
+        for key, row in answer.keyed():
+            if window.start <= key <= window.end:
+                if value := str(row.get(param) or "").strip():
+                    seen.add(value)
+                else:
+                    without += 1
+        return seen, without
+
     def read_per_member(
-        self, context: Context | None, window: Window, edge_keys: set[tuple]
+        self, context: Context | None, window: Window, edge_keys: set[tuple], seen: tuple[set[str], int]
     ) -> t.Generator[dict, None, int]:
         """A window of `all` cut at a few seconds, asked once per member; returns the rows emitted.
 
         What `campaign_calls: each` would do for these seconds, with the same records
-        and edge-second keys; only one member's answer cut too stops the run.
+        and edge-second keys; only one member's answer cut too stops the run. The members
+        are those of the list and those the cut answer showed (`seen`: a campaign gone from
+        the list may still have rows); rows that name no member cannot be asked for alone,
+        and a warning counts those the cut answer held.
         """
-        param, members = t.cast("str", self.partition_param), self.all_members()
+        param, (seen_ids, without) = t.cast("str", self.partition_param), seen
+        members = self.all_members()
+        if not self.wanted:
+            members = sorted(
+                set(members) | seen_ids, key=lambda m: (len(m), m)
+            )  # numeric order for digit ids
         kind = param.removesuffix("_id")
+        if without:
+            self.log(
+                "%s%s %s: %d row(s) of the cut answer have no %s: no call for one %s returns them, "
+                "so they are not emitted",
+                self.api,
+                self.describe_partition(context),
+                window,
+                without,
+                param,
+                kind,
+                level=logging.WARNING,
+            )
         self.log(
             "%s%s %s: %d+ rows, more than one call returns: reading these seconds once per %s (%d calls)",
             self.api,
@@ -155,7 +187,8 @@ class CutWindows(PartitionedStream):
                 ids = {
                     str(row.get(self.partition_param) or "").strip()
                     for row in self.fetch_information(members.info_api)
-                    if not self.campaign_type or row.get(members.type_field or "") == self.campaign_type
+                    if not self.campaign_type
+                    or str(row.get(members.type_field or "") or "").strip().lower() == self.campaign_type
                 }
                 self._all_members = sorted((i for i in ids if i.isdigit()), key=int)
         return self._all_members

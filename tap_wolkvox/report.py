@@ -163,8 +163,10 @@ class WolkvoxReportStream(CutWindows):
                     elif not self.reads_per_member(window, context):
                         first_half, dense = self.after_cut(answer, window, density, dense, where)
                         continue
+                    else:
+                        seen = self.members_seen(answer, window)
                 if answer.received >= self.max_rows_per_call:
-                    emitted = yield from self.read_per_member(context, window, edge_keys)
+                    emitted = yield from self.read_per_member(context, window, edge_keys, seen)
                     received = -1  # a dense second says nothing of the density around it
             except CallBudgetReached:
                 self.log("max_calls_per_run reached before %s%s", window, where, level=logging.WARNING)

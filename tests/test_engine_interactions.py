@@ -1,7 +1,7 @@
-"""Adversarial review of issue 18's merged fixes: how the pieces interact.
+"""How issue 18's fixes interact: dense seconds, catch-ups, learned range limits, BATCH, masking.
 
-Each test says whether it demonstrates a BUG (it fails on the merged code) or PINS a
-risky interaction that works (it passes, and must keep passing).
+From an adversarial review of the merged fixes. `test_fixed_*` tests failed on the merged
+code and pass since their fix; the others pin risky interactions that already worked.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def every_campaign_under_all(emu: Emulator) -> dict:
 # -- BUG: a dense second read per campaign loses rows no campaign call returns -----------
 
 
-def test_bug_dense_second_per_campaign_loses_rows_without_a_campaign(monkeypatch, caplog):
-    """BUG (high): under `all` without campaign_ids, rows with an empty campaign_id are emitted
+def test_fixed_dense_second_per_campaign_loses_rows_without_a_campaign(monkeypatch, caplog):
+    """Was a bug (high): under `all` without campaign_ids, rows with an empty campaign_id are emitted
     everywhere except in a dense second: read once per campaign, no call returns them, and
     nothing says so (issue 18 item 8 asked that such rows be counted, never dropped silently)."""
     caplog.set_level(logging.INFO)
@@ -86,8 +86,8 @@ def test_bug_dense_second_per_campaign_loses_rows_without_a_campaign(monkeypatch
     assert len(orphans) == ORPHANS or said, "rows without a campaign in the dense second vanished silently"
 
 
-def test_bug_dense_second_per_campaign_reads_no_campaign_when_the_list_capitalises_types(monkeypatch):
-    """BUG (high): `CutWindows.all_members` keeps listed campaigns whose `type_campaign` equals
+def test_fixed_dense_second_per_campaign_reads_no_campaign_when_the_list_capitalises_types(monkeypatch):
+    """Was a bug (high): `CutWindows.all_members` keeps listed campaigns whose `type_campaign` equals
     `predictive` exactly, while `kind_of_campaign` strips and lower-cases it. A list saying
     `Predictive` gives no member at all: the dense second is "read" with 0 calls, its 450 rows
     are lost, the window completes and the bookmark passes it, exit 0."""
@@ -104,7 +104,7 @@ def test_bug_dense_second_per_campaign_reads_no_campaign_when_the_list_capitalis
     assert len(at_dense) >= 3 * PER_CAMPAIGN
 
 
-def test_pin_dense_second_during_a_catch_up_after_campaign_ids_are_dropped(monkeypatch):
+def test_dense_second_during_a_catch_up_after_campaign_ids_are_dropped(monkeypatch):
     """PIN: `all` catching up (covers ["101"] dropped) meets the dense second: read per campaign,
     the covered campaign's rows before its bookmark skipped, every other row once."""
     emu = start_dense(
@@ -134,7 +134,7 @@ def test_pin_dense_second_during_a_catch_up_after_campaign_ids_are_dropped(monke
 # -- PIN: a learned range limit shared by catch-up partitions and `all` ------------------
 
 
-def test_pin_learned_limit_across_catch_up_and_all_partitions(emulator):
+def test_learned_limit_across_catch_up_and_all_partitions(emulator):
     """PIN: a 7-day limit learned in the catch-up partition caps the `all` partition too; every
     row once, and the limit is found with at most a refusal or two, not one per window."""
     emulator.range_limits = {"campaign_3": RangeLimit(7, inclusive=True)}
@@ -153,7 +153,7 @@ def test_pin_learned_limit_across_catch_up_and_all_partitions(emulator):
 # -- PIN: BATCH with the `all` partition's catch-up progress -----------------------------
 
 
-def test_pin_batch_state_with_catch_up_progress_never_runs_ahead(tmp_path, emulator):
+def test_batch_state_with_catch_up_progress_never_runs_ahead(tmp_path, emulator):
     """PIN: with batch_config, every STATE that moves `catch_up` (or the bookmark) follows the
     BATCH holding the rows it covers, and the catch-up ends with covers `all`."""
     config = base_config(emulator, campaign_calls="all", end_date="2026-01-10T23:59:59")
@@ -198,8 +198,8 @@ def test_pin_batch_state_with_catch_up_progress_never_runs_ahead(tmp_path, emula
 # -- BUG: the token masked only in the exact case it was configured in -------------------
 
 
-def test_bug_token_echoed_upper_case_is_not_masked(emulator, caplog):
-    """BUG (medium): the API words its messages in capitals. A server that echoes the token
+def test_fixed_token_echoed_upper_case_is_not_masked(emulator, caplog):
+    """Was a bug (medium): the API words its messages in capitals. A server that echoes the token
     upper-cased (`msg` is quoted in errors and retry lines) gets it printed: `redact` matches
     the exact string only. For a hex/UUID token the upper-cased text IS the secret."""
     caplog.set_level(logging.DEBUG)
@@ -210,7 +210,7 @@ def test_bug_token_echoed_upper_case_is_not_masked(emulator, caplog):
     assert TOKEN.upper() not in caplog.text
 
 
-def test_pin_redaction_survives_a_second_tap_with_another_token(emulator, caplog):
+def test_redaction_survives_a_second_tap_with_another_token(emulator, caplog):
     """PIN: the log-record factory is process-wide; a later tap with another token still masks
     both, and records the SDK logs keep their level and logger (the factory wraps, not replaces)."""
     caplog.set_level(logging.INFO)
@@ -227,8 +227,8 @@ def test_pin_redaction_survives_a_second_tap_with_another_token(emulator, caplog
 # -- BUG: the unknown-403 message claims a wait it did not make --------------------------
 
 
-def test_bug_unknown_403_message_states_the_max_wait_even_when_retries_ran_out_first(emulator):
-    """BUG (low): `_giving_up` says "still refused after waiting 240s in all" whenever an unknown
+def test_fixed_unknown_403_message_states_the_max_wait_even_when_retries_ran_out_first(emulator):
+    """Was a bug (low): `_giving_up` says "still refused after waiting 240s in all" whenever an unknown
     403 is given up on, but with a short `busy_wait_seconds` the tries (`busy_retries`) run out
     after well under a second: the message misleads whoever schedules around it."""
     emulator.faults = [Fault(on_call=n, kind="status", status=403, msg="MANTENIMIENTO") for n in range(1, 20)]
@@ -240,7 +240,7 @@ def test_bug_unknown_403_message_states_the_max_wait_even_when_retries_ran_out_f
 
 
 @pytest.mark.parametrize("progress", [12345, {"x": 1}, "not a date", "2026-01-01T00:00:00"])
-def test_pin_garbage_catch_up_progress_starts_the_catch_up_over(emulator, progress):
+def test_garbage_catch_up_progress_starts_the_catch_up_over(emulator, progress):
     """PIN: a `catch_up` the tap did not write (wrong type, no offset) is not trusted: the
     catch-up starts over from start_date, no traceback, and ends with covers `all`."""
     config = base_config(emulator, campaign_calls="all", end_date="2025-12-05T23:59:59")
@@ -257,8 +257,8 @@ def test_pin_garbage_catch_up_progress_starts_the_catch_up_over(emulator, progre
     assert {k for k in expected_keys(emulator, ["202", "303"], end=end)} <= set(got)
 
 
-def test_bug_catch_up_progress_past_the_bookmark_skips_rows(emulator):
-    """BUG (low): `check_state` does not look at `catch_up`, and `all_start` trusts any ISO value.
+def test_fixed_catch_up_progress_past_the_bookmark_skips_rows(emulator):
+    """Was a bug (low): `check_state` does not look at `catch_up`, and `all_start` trusts any ISO value.
     A `catch_up` later than the partition's own bookmark (hand-edited, or a state merged from
     two runs) makes the catch-up start there: the other campaigns' rows between the bookmark and
     it are never read, exit 0, no warning."""
@@ -275,7 +275,7 @@ def test_bug_catch_up_progress_past_the_bookmark_skips_rows(emulator):
     assert not lost, f"{len(lost)} rows of campaign 202 never read"
 
 
-def test_pin_rows_without_a_campaign_are_emitted_under_all_outside_a_dense_second(monkeypatch):
+def test_rows_without_a_campaign_are_emitted_under_all_outside_a_dense_second(monkeypatch):
     """PIN (the control of the first bug): the same rows without a campaign, in a second that is
     not dense, are emitted under `all` without campaign_ids."""
     emu = OrphanDenseEmulator(now=EMULATOR_NOW, tokens=(TOKEN,), max_rows=CUT)
@@ -290,7 +290,7 @@ def test_pin_rows_without_a_campaign_are_emitted_under_all_outside_a_dense_secon
     assert len([r for r in run.records if str(r["conn_id"]).startswith("orphan")]) == ORPHANS
 
 
-def test_bug_state_with_a_partition_twice_gives_a_traceback(tmp_path, emulator):
+def test_fixed_state_with_a_partition_twice_gives_a_traceback(tmp_path, emulator):
     """BUG (medium, item 14's class): a state listing the same partition twice (two runs' states
     concatenated by hand, a bad merge) passes `check_state`, then the SDK's
     `_find_in_partitions_list` raises a bare ValueError: a traceback, not the one-paragraph refusal.
@@ -309,7 +309,7 @@ def test_bug_state_with_a_partition_twice_gives_a_traceback(tmp_path, emulator):
     assert "state file" in result.stderr.lower()
 
 
-def test_pin_dense_second_under_campaign_ids_listing_a_campaign_of_another_type(monkeypatch):
+def test_dense_second_under_campaign_ids_listing_a_campaign_of_another_type(monkeypatch):
     """PIN: under `all` with campaign_ids that list a preview campaign, the dense second's
     per-campaign reads ask campaign_3 for it too (members are the listed ids): that call must
     not stop the run, and every predictive row is read once."""
@@ -326,8 +326,8 @@ def test_pin_dense_second_under_campaign_ids_listing_a_campaign_of_another_type(
     assert Counter(key(r) for r in run.records) == want
 
 
-def test_bug_catch_up_and_all_emit_the_same_row_when_end_date_is_before_the_bookmark(emulator):
-    """BUG (low): `partition_range` caps the `all` partition's first second at `end`
+def test_fixed_catch_up_and_all_emit_the_same_row_when_end_date_is_before_the_bookmark(emulator):
+    """Was a bug (low): `partition_range` caps the `all` partition's first second at `end`
     (`all_from(end)`), but `skips_row` leaves to `all` only rows from `all_from()` computed up to
     *now*. With `end_date` before the `all` bookmark (a run re-limited after a later one), the
     `all` partition reads the one second `[end_date, end_date]` and the catch-up emits that
@@ -344,8 +344,8 @@ def test_bug_catch_up_and_all_emit_the_same_row_when_end_date_is_before_the_book
     assert max(got.values()) == 1, [k for k, n in got.items() if n > 1]
 
 
-def test_bug_covers_is_widened_by_a_run_that_ends_before_the_bookmark(emulator):
-    """BUG (medium): `complete_window` calls `record_coverage` even for a window behind the `all`
+def test_fixed_covers_is_widened_by_a_run_that_ends_before_the_bookmark(emulator):
+    """Was a bug (medium): `complete_window` calls `record_coverage` even for a window behind the `all`
     bookmark, so a run whose end_date stops short of it writes `covers: [101, 202]` while 202 was
     caught up only to end_date. The next run takes 202 as covered up to the bookmark: its rows
     between end_date and the bookmark are never read, exit 0, no warning (issue 18 item 5's loss)."""
@@ -366,7 +366,7 @@ def test_bug_covers_is_widened_by_a_run_that_ends_before_the_bookmark(emulator):
 
 
 @pytest.mark.parametrize("listed", [True, False], ids=["campaign_ids", "every-campaign"])
-def test_pin_a_run_ending_on_the_dense_second_and_the_next_one_starting_there(monkeypatch, listed):
+def test_a_run_ending_on_the_dense_second_and_the_next_one_starting_there(monkeypatch, listed):
     """PIN: end_date on the dense second itself: the bookmark lands on it after a per-campaign
     read, and the next run starts there, reading it per campaign again. Within each run no
     key twice; together every row (the bookmark's second is the only one both may emit)."""
@@ -392,7 +392,7 @@ def test_pin_a_run_ending_on_the_dense_second_and_the_next_one_starting_there(mo
     assert sum(1 for r in first.records if r["date_local"] == DENSE_TEXT) == 3 * PER_CAMPAIGN
 
 
-def test_pin_dense_second_inside_a_catch_up_partition(monkeypatch):
+def test_dense_second_inside_a_catch_up_partition(monkeypatch):
     """PIN: campaign 202 added to campaign_ids after the dense second: its catch-up partition
     (one campaign, not `all`) meets the second, isolates it rather than reading it per member,
     and the `all` partition's first second is still left to `all`: no key twice."""
@@ -416,7 +416,7 @@ def test_pin_dense_second_inside_a_catch_up_partition(monkeypatch):
     assert per_member  # the first run's dense second was read per campaign (101)
 
 
-def test_bug_dense_second_per_campaign_misses_a_campaign_gone_from_the_list(monkeypatch):
+def test_fixed_dense_second_per_campaign_misses_a_campaign_gone_from_the_list(monkeypatch):
     """BUG (high, same cause as the two above): a campaign deleted since (its rows still in the
     report, not in `information.php?api=campaigns`) is not asked for in a dense second: its rows
     there are lost, silently. Here 303 is listed under another id (the list no longer has it)."""
