@@ -16,27 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = yaml.safe_load((ROOT / "meltano.yml").read_text(encoding="utf-8"))
 sys.path.insert(0, str(ROOT / "scripts"))
 import check_meltano_yml  # noqa: E402
+from plugin_definition import about  # noqa: E402  (`tap-wolkvox --about --format=json`)
 
 
 def extractor(name: str = "tap-wolkvox") -> dict:
     return next(p for p in PROJECT["plugins"]["extractors"] if p["name"] == name)
-
-
-def about() -> dict:
-    """`tap-wolkvox --about --format=json`, as the Hub's metadata is made from it."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from tap_wolkvox.tap import TapWolkvox; TapWolkvox.cli()",
-            "--about",
-            "--format=json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out)
 
 
 def test_every_setting_is_declared_with_the_taps_own_description_a_label_and_its_default():
